@@ -1,0 +1,7 @@
+"""`syndicate social ...` commands."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Social channel commands.", no_args_is_help=True)

@@ -1,0 +1,84 @@
+"""One settings model: embedded defaults, then syndicate.yaml, then SYNDICATE_* environment variables.
+
+Nested fields use `__` in the environment: SYNDICATE_EMAIL__BACKEND=smtp.
+Secrets (SMTP password, signing keys) belong in the environment, never in the YAML file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
+
+from outputs.email.config import EmailSettings
+from outputs.feeds.config import FeedSettings
+from outputs.social.config import SocialSettings
+from transforms.errors import ConfigError
+
+DEFAULT_CONFIG_FILE = Path("syndicate.yaml")
+
+
+class SiteSettings(BaseModel):
+    """Who publishes: used in email footers, feed channels and links."""
+
+    name: str = "Syndicate Example Publisher"
+    base_url: str = Field("https://example.com", description="Public site root; articles without a URL link under it.")
+    postal_address: str = Field("1 Example Street, Springfield, 12345, USA", description="Sender's postal address (CAN-SPAM).")
+
+
+class Settings(BaseSettings):
+    """Everything configurable, with embedded defaults that need no server."""
+
+    model_config = SettingsConfigDict(env_prefix="SYNDICATE_", env_nested_delimiter="__", extra="forbid")
+
+    out_dir: Path = Field(Path("out"), description="Where outputs are written.")
+    data_dir: Path = Field(Path(".syndicate"), description="Where the embedded database and state live.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite under data_dir.")
+    max_input_bytes: int = Field(5_000_000, description="Inputs larger than this are refused.")
+    fetch_timeout_seconds: float = Field(20.0, description="Timeout for fetching a URL.")
+    channels: list[str] | None = Field(
+        None, description="Channels to run after storing (default: every installed channel), each in its own order."
+    )
+    site: SiteSettings = Field(default_factory=SiteSettings)
+    email: EmailSettings = Field(default_factory=EmailSettings)
+    feeds: FeedSettings = Field(default_factory=FeedSettings)
+    social: SocialSettings = Field(default_factory=SocialSettings)
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'syndicate.db'}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config_file = Path(os.environ.get("SYNDICATE_CONFIG", DEFAULT_CONFIG_FILE))
+        return init_settings, env_settings, YamlConfigSettingsSource(settings_cls, yaml_file=config_file)
+
+
+def load_settings(config_file: Path | None = None, **overrides: object) -> Settings:
+    """Settings from defaults, the YAML file (if present) and the environment; ConfigError if invalid."""
+    previous = os.environ.get("SYNDICATE_CONFIG")
+    if config_file is not None:
+        if not config_file.exists():
+            raise ConfigError(f"{config_file}: config file not found")
+        os.environ["SYNDICATE_CONFIG"] = str(config_file)
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        where = os.environ.get("SYNDICATE_CONFIG", str(DEFAULT_CONFIG_FILE))
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{where} or SYNDICATE_* environment: {problems}") from None
+    finally:
+        if config_file is not None:
+            if previous is None:
+                os.environ.pop("SYNDICATE_CONFIG", None)
+            else:
+                os.environ["SYNDICATE_CONFIG"] = previous

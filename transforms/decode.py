@@ -1,0 +1,24 @@
+"""Bytes to text, with a clear word about anything that is not plain UTF-8 text."""
+
+from __future__ import annotations
+
+from transforms.errors import InputError
+
+_TEXT_CONTROL = set(range(0x00, 0x09)) | {0x0B, 0x0C} | set(range(0x0E, 0x20))
+
+
+def decode_text(data: bytes, source: str) -> tuple[str, list[str]]:
+    """Decode UTF-8 (BOM allowed), else Windows-1252; return the text and warnings.
+
+    Raises InputError for empty or binary content.
+    """
+    if not data.strip():
+        raise InputError(source, "the file is empty; nothing to syndicate")
+    sample = data[:8192]
+    if b"\x00" in sample or sum(b in _TEXT_CONTROL for b in sample) > len(sample) * 0.05:
+        raise InputError(source, "this looks like a binary file, not text, HTML, Markdown or a feed")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        text = data.decode("cp1252", errors="replace")
+        return text, [f"not valid UTF-8 (byte {exc.start}); read it as Windows-1252/Latin-1 — save it as UTF-8 to be sure"]
