@@ -34,12 +34,16 @@ PATTERNS: dict[DisclosureKind, re.Pattern[str]] = {
     ),
 }
 
+_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in PATTERNS.values()), re.I)
+
 # A paragraph that is only a notice leaves the body; a medical caution inside prose stays there too.
 NOTICE_KINDS: frozenset[DisclosureKind] = frozenset({"sponsorship", "affiliate", "editorial"})
 
 
 def find_disclosures(paragraph: str) -> list[Disclosure]:
     """Disclosures in a paragraph: each runs from its first matching sentence to the paragraph's end."""
+    if not _ANY.search(paragraph):  # the common case, one regex pass
+        return []
     sentences = split_sentences(paragraph)
     found: list[Disclosure] = []
     for kind, pattern in PATTERNS.items():
