@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from flows import cli_email, cli_feeds, cli_social
@@ -27,7 +28,7 @@ app.add_typer(cli_feeds.app, name="feeds")
 app.add_typer(cli_social.app, name="social")
 
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
 ConfigOption = Annotated[
     Optional[Path], typer.Option("--config", "-c", help="YAML settings file (default: ./syndicate.yaml if present).")
 ]
@@ -43,7 +44,7 @@ def settings_from(config: Path | None) -> Settings:
     try:
         return load_settings(config)
     except SyndicateError as exc:
-        errors.print(f"[red]error:[/red] {exc}")
+        errors.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
 
 
@@ -60,10 +61,10 @@ def segment(
     try:
         articles, warnings = parse(ingest(source, settings))
     except InputError as exc:
-        errors.print(f"[red]error:[/red] {exc}")
+        errors.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None
     for warning in warnings:
-        errors.print(f"[yellow]warning:[/yellow] {source}: {warning}")
+        errors.print(f"[yellow]warning:[/yellow] {escape(source)}: {escape(warning)}")
     articles = [segment_article(a) for a in articles]
     if output is OutputFormat.json:
         payload = [json.loads(a.model_dump_json()) for a in articles]
@@ -89,7 +90,7 @@ def run(
         with console.status("Syndicating…") as status:
             result = run_pipeline(paths, settings, progress=lambda step: status.update(f"Syndicating… {step}"))
     except SyndicateError as exc:
-        errors.print(f"[red]error:[/red] {exc}")
+        errors.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
     print_run_summary(console, errors, result, settings)
     if result.failed:

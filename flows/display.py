@@ -52,5 +52,5 @@ def print_run_summary(console: Console, errors: Console, result, settings: Setti
         console.print(f"[bold]{report.channel}[/bold]: {counts}")
     for problem in result.problems:
         colour = "red" if problem.level == "error" else "yellow"
-        errors.print(f"[{colour}]{problem.level}:[/{colour}] {problem}")
+        errors.print(f"[{colour}]{problem.level}:[/{colour}] {escape(str(problem))}", soft_wrap=True)
     console.print(f"Outputs are in [bold]{settings.out_dir.resolve()}[/bold]; the store is {settings.db_url}")
