@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import httpx
-
 from flows.settings import Settings
 from outputs.base import ChannelReport, RunContext
 from outputs.channels import available_channels
 from outputs.db import open_database
+from outputs.fetch import FetchPolicy, fetch
 from outputs.store import ArticleStore, SaveStatus
 from transforms.errors import ConfigError, InputError, SyndicateError
 from transforms.model import Article
@@ -79,23 +78,20 @@ def discover(paths: Iterable[str]) -> tuple[list[str], list[Problem]]:
     return found, problems
 
 
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    return FetchPolicy(
+        max_bytes=settings.max_input_bytes,
+        timeout=settings.fetch.timeout_seconds,
+        max_redirects=settings.fetch.max_redirects,
+        allow_hosts=tuple(settings.fetch.allow_hosts),
+    )
+
+
 def ingest(name: str, settings: Settings) -> SourceDoc:
-    """Read one file or fetch one URL, refusing anything over `max_input_bytes`."""
+    """Read one file or fetch one URL (SSRF-guarded), refusing anything over `max_input_bytes`."""
     limit = settings.max_input_bytes
     if name.startswith(("http://", "https://")):
-        try:
-            with httpx.stream("GET", name, timeout=settings.fetch_timeout_seconds, follow_redirects=True) as response:
-                response.raise_for_status()
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > limit:
-                        raise InputError(name, f"larger than {limit:,} bytes (max_input_bytes)")
-                    chunks.append(chunk)
-        except httpx.HTTPError as exc:
-            raise InputError(name, f"could not fetch it: {exc}") from None
-        return SourceDoc(name, b"".join(chunks))
+        return SourceDoc(name, fetch(name, fetch_policy(settings)).data)
     path = Path(name)
     try:
         size = path.stat().st_size
