@@ -28,6 +28,17 @@ class SiteSettings(BaseModel):
     postal_address: str = Field("1 Example Street, Springfield, 12345, USA", description="Sender's postal address (CAN-SPAM).")
 
 
+class FetchSettings(BaseModel):
+    """How feeds and pages are fetched from the web (see outputs/fetch.py)."""
+
+    timeout_seconds: float = Field(20.0, description="Timeout for one HTTP request.")
+    max_redirects: int = Field(5, description="Redirects followed before giving up.")
+    allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts or CIDR ranges that may resolve to internal addresses (your own intranet sources).",
+    )
+
+
 class Settings(BaseSettings):
     """Everything configurable, with embedded defaults that need no server."""
 
@@ -37,11 +48,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path(".syndicate"), description="Where the embedded database and state live.")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite under data_dir.")
     max_input_bytes: int = Field(5_000_000, description="Inputs larger than this are refused.")
-    fetch_timeout_seconds: float = Field(20.0, description="Timeout for fetching a URL.")
     channels: list[str] | None = Field(
         None, description="Channels to run after storing (default: every installed channel), each in its own order."
     )
     site: SiteSettings = Field(default_factory=SiteSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
     email: EmailSettings = Field(default_factory=EmailSettings)
     feeds: FeedSettings = Field(default_factory=FeedSettings)
     social: SocialSettings = Field(default_factory=SocialSettings)
