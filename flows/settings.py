@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
 
+from flows.orchestration_config import OrchestrationSettings
 from outputs.email.config import EmailSettings
 from outputs.feeds.config import FeedSettings
 from outputs.social.config import SocialSettings
@@ -56,6 +57,7 @@ class Settings(BaseSettings):
     email: EmailSettings = Field(default_factory=EmailSettings)
     feeds: FeedSettings = Field(default_factory=FeedSettings)
     social: SocialSettings = Field(default_factory=SocialSettings)
+    orchestration: OrchestrationSettings = Field(default_factory=OrchestrationSettings)
 
     @property
     def db_url(self) -> str:

@@ -20,6 +20,7 @@ def open_database(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     # Importing the stores registers their tables on `metadata`.
+    import outputs.state  # noqa: F401
     import outputs.store  # noqa: F401
 
     metadata.create_all(engine)
