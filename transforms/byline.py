@@ -12,6 +12,7 @@ REVIEWER_LINE = re.compile(
     r"^(?:(?:medically|clinically|expert|fact[- ]checked and)?\s*reviewed by|fact[- ]checked by|reviewer:)\s+(?P<names>.+)$",
     re.I,
 )
+_BYLINE_START = re.compile(r"(?:written|words|by|author|medically|clinically|expert|fact|reviewed|reviewer)\b", re.I)
 _SPLIT_PEOPLE = re.compile(r"\s*(?:&|\band\b|;)\s*")
 _CREDENTIAL = re.compile(r"^[A-Z][A-Za-z.\-]{0,9}\.?$")
 _ROLE_SUFFIX = re.compile(r"\s*(?:[|—–-]\s*|,\s*(?:updated|published|on)\b).*$", re.I)
@@ -33,7 +34,7 @@ def parse_people(names: str) -> list[Person]:
 def parse_byline_line(line: str) -> tuple[str, list[Person]] | None:
     """('authors' | 'reviewers', people) for a byline line, else None."""
     line = normalize_space(line)
-    if len(line) > 200:
+    if len(line) > 200 or not _BYLINE_START.match(line):
         return None
     for role, pattern in (("reviewers", REVIEWER_LINE), ("authors", AUTHOR_LINE)):
         match = pattern.match(line)

@@ -34,6 +34,8 @@ def strip_tokens(text: str) -> str:
 def finish_text(raw: str) -> tuple[str, list[Marker]]:
     """Clean text holding citation tokens; return it without tokens plus marker offsets."""
     text = normalize_space(raw.replace("\n", " "))
+    if _OPEN not in text:
+        return text, []
     text = _SPACE_BEFORE_TOKEN.sub("", text)
     text = _SPACE_AFTER_TOKEN.sub("", text)
     markers: list[Marker] = []

@@ -31,10 +31,11 @@ CREDIT = re.compile(
 CAPTION_PREFIX = re.compile(r"^(?:stock photo|photo|image|illustration|pictured)\s*:", re.I)
 NOISE = re.compile(
     r"^(?:featured image|(?:avatar photo)+|advertisement|ad|share(?: this)?(?: article)?|print|save|"
-    r"sign up.*newsletter.*|skip to (?:main )?content|related(?: articles| posts)?|read more|table of contents)$"
-    r"|\[email\s*protected\]",
+    r"sign up.*newsletter.*|skip to (?:main )?content|related(?: articles| posts)?|read more|table of contents)$",
     re.I,
 )
+# Cloudflare's e-mail obfuscation leaves "[email protected]" where an address stood: a contact line, not prose.
+OBFUSCATED_EMAIL = "[email protected]"
 BREADCRUMB = re.compile(r"^[^/>›»|]{1,40}(?:\s+[/>›»|]\s+[^/>›»|]{1,40}){1,5}$")
 DEFINITION = re.compile(
     r"^(?P<term>[^:()“\"]{1,40}?)\s*(?:\((?:pronounced\s+)?(?P<pron>[^)]{1,40})\))?\s*:\s+(?P<text>\S.+)$"
@@ -47,7 +48,7 @@ def parse_text(text: str, source: str) -> Article:
     lines = [normalize_space(strip_invisible(line)) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     draft = ArticleDraft(source=source)
     lines = [_replace_citations(line, draft) for line in lines]
-    units = _drop_labels([line for line in lines if line and not NOISE.search(strip_tokens(line))])
+    units = _drop_labels([line for line in lines if line and not _is_noise(line)])
 
     index = 0
     # Header: breadcrumb, title, bylines; stops at the first paragraph of prose.
@@ -78,10 +79,10 @@ def parse_text(text: str, source: str) -> Article:
         if byline:
             role, people = byline
             getattr(draft, role).extend(people)
-        elif following is not None and CREDIT.match(following) and len(line) < 300 and not BULLET.match(line):
+        elif following is not None and _is_credit(following) and len(line) < 300:
             draft.images.append(Image(caption=strip_tokens(line), credit=following, alt=strip_tokens(line)))
             index += 1
-        elif CREDIT.match(line) and len(line) < 60:
+        elif _is_credit(line):
             draft.images.append(Image(credit=line))
         elif CAPTION_PREFIX.match(line) and len(line) < 300:
             draft.images.append(Image(caption=line, alt=line))
@@ -103,6 +104,14 @@ def _replace_citations(line: str, draft: ArticleDraft) -> str:
         return " " + citation_token(citation_id) + " "
 
     return TRUSTED_SOURCE.sub(replace, line) if "icon-trusted-source" in line.lower() else line
+
+
+def _is_credit(line: str) -> bool:
+    return len(line) < 80 and CREDIT.match(line) is not None
+
+
+def _is_noise(line: str) -> bool:
+    return OBFUSCATED_EMAIL in line or (len(line) < 80 and NOISE.match(strip_tokens(line)) is not None)
 
 
 def _drop_labels(units: list[str]) -> list[str]:

@@ -6,7 +6,10 @@ import hashlib
 import re
 import unicodedata
 
-_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_WS = "\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
+# Only runs that need rewriting match (two or more spaces, or any exotic space): a single
+# ordinary space between words is left alone, which keeps this cheap on long prose.
+_SPACE = re.compile(f" {{2,}}| *[{_WS}][ {_WS}]*")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)\]]*\s+(?=[“\"(\[]?[A-Z0-9])")
@@ -14,8 +17,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)\]]*\s+(?=[“\"(\[]?[A-Z0-9])"
 
 def normalize_space(text: str) -> str:
     """Collapse runs of spaces (including exotic ones), drop control characters, strip."""
-    text = _CONTROL.sub("", text)
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 def strip_invisible(text: str) -> str:
