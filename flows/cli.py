@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from flows import cli_email, cli_feeds, cli_social
+from flows import cli_email, cli_feeds, cli_ops, cli_social
 from flows.settings import Settings, load_settings
 from transforms.errors import InputError, SyndicateError
 
@@ -26,6 +26,8 @@ app.add_typer(cli_email.app, name="email")
 app.add_typer(cli_email.subscribers_app, name="subscribers")
 app.add_typer(cli_feeds.app, name="feeds")
 app.add_typer(cli_social.app, name="social")
+app.command()(cli_ops.serve)
+app.command()(cli_ops.api)
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
@@ -81,9 +83,13 @@ def run(
     paths: Annotated[list[str], typer.Argument(help="Article files, folders or URLs.")],
     config: ConfigOption = None,
 ) -> None:
-    """Run the whole pipeline once, in-process: ingest, segment, store, then every enabled channel."""
+    """Run the whole pipeline once: ingest, segment, store, then every enabled channel.
+
+    In-process, unless PREFECT_API_URL is set: then as the `syndicate_sources` Prefect flow.
+    """
     from flows.display import print_run_summary
-    from flows.pipeline import run_pipeline
+
+    run_pipeline = cli_ops.pipeline_runner(config)
 
     settings = settings_from(config)
     try:

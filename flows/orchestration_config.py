@@ -28,8 +28,8 @@ class OrchestrationSettings(BaseModel):
     max_workers: int = Field(4, ge=1, description="Bounded thread pool for batch tasks.")
     prefect_port: int = Field(4200, description="Port of the local `prefect server` that `syndicate serve` starts.")
     prefect_home: Path | None = Field(None, description="PREFECT_HOME for that server; default <data_dir>/prefect.")
-    runner_poll_seconds: float = Field(
-        1.0, gt=0, description="How often `syndicate serve` looks for new runs (Prefect's default of 10 s is too slow)."
+    runner_poll_seconds: int = Field(
+        1, ge=1, description="How often `syndicate serve` looks for new runs (Prefect's default of 10 s is too slow)."
     )
     serve_limit: int = Field(4, ge=1, description="Flow runs `syndicate serve` executes at once.")
     api_host: str = Field("127.0.0.1", description="Bind address of `syndicate api`.")
