@@ -1,0 +1,78 @@
+"""An RSS/Atom feed -> one Article per entry (feedparser, then the HTML fragment walker)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from time import struct_time
+from typing import Any
+
+import feedparser
+
+from transforms.byline import parse_people
+from transforms.draft import ArticleDraft
+from transforms.errors import InputError
+from transforms.html_links import absolute_url
+from transforms.html_meta import merge_people, plain_text
+from transforms.model import Article, Person
+from transforms.parse_html import parse_html_fragment
+from transforms.text import slugify
+
+
+def parse_feed(data: bytes, source: str) -> tuple[list[Article], list[str]]:
+    """Articles of every entry that has text, plus warnings (a damaged but readable feed, skipped entries)."""
+    # A stream, never bytes or str: given either, feedparser may open a path or fetch a URL it names.
+    feed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=True)
+    reason = _reason(feed.get("bozo_exception")) if feed.get("bozo") else None
+    if not feed.entries:
+        if reason:
+            raise InputError(source, f"not a valid RSS/Atom feed: {reason}")
+        raise InputError(source, "the feed has no entries (items); nothing to syndicate")
+    warnings = [f"the feed is not well-formed ({reason}); used the {len(feed.entries)} entries that could be read"] if reason else []
+    articles: list[Article] = []
+    for number, entry in enumerate(feed.entries, start=1):
+        article = parse_entry(entry, source)
+        if article.blocks:
+            articles.append(article)
+        else:
+            warnings.append(f"entry {number} ({article.title!r}) has no text; skipped it")
+    if not articles:
+        raise InputError(source, "none of the feed's entries has any text (content or summary)")
+    return articles, warnings
+
+
+def parse_entry(entry: Any, source: str) -> Article:
+    """One feed entry as an unsegmented Article."""
+    link = absolute_url(entry.get("link"), None)
+    title = plain_text(entry.get("title"))
+    updated = _moment(entry.get("updated_parsed"))
+    published = _moment(entry.get("published_parsed")) or updated
+    draft = ArticleDraft(
+        source=source, title=title, url=link, slug=None if link else slugify(title or f"entry-{entry.get('id', '')}"),
+        published=published,
+        updated=updated if updated != published else None,
+        categories=[plain_text(tag.get("term") or tag.get("label")) for tag in entry.get("tags", [])],
+        authors=_authors(entry),
+    )
+    content = entry.get("content") or []
+    html = content[0].get("value", "") if content else entry.get("summary", "")
+    h1 = parse_html_fragment(html or "", draft, known_title=title or None)
+    draft.title = title or h1 or f"Entry from {source}"
+    return draft.to_article(version_of=f"{title}\n{link}\n{html}")
+
+
+def _moment(parsed: struct_time | None) -> datetime | None:
+    """feedparser's UTC struct_time as an aware datetime."""
+    return datetime(*parsed[:6], tzinfo=timezone.utc) if parsed else None
+
+
+def _authors(entry: Any) -> list[Person]:
+    names = [plain_text(a.get("name")) for a in entry.get("authors", []) if isinstance(a, dict)]
+    names = [n for n in names if n] or [plain_text(entry.get("author"))]
+    people = [person for name in names if name for person in parse_people(name)]
+    return merge_people(people)
+
+
+def _reason(exc: object) -> str:
+    message = str(getattr(exc, "getMessage", lambda: exc)()) if exc is not None else "unknown problem"
+    return message or type(exc).__name__
