@@ -1,0 +1,22 @@
+"""Fill the newsletter templates: a `Newsletter` in, MJML source and the text/plain part out.
+
+The Jinja environment (and so the template files) is handed in by outputs/email/templates.py,
+which keeps this module free of disk access. Merge fields stay as placeholders here.
+"""
+
+from __future__ import annotations
+
+from jinja2 import Environment
+
+from transforms.newsletter import Newsletter
+from transforms.newsletter_merge import PLACEHOLDERS
+
+
+def render_mjml(newsletter: Newsletter, env: Environment) -> str:
+    """The newsletter as MJML (`<kind>.mjml.j2`), ready for one compile per issue."""
+    return env.get_template(f"{newsletter.kind}.mjml.j2").render(nl=newsletter, merge=PLACEHOLDERS)
+
+
+def render_text(newsletter: Newsletter, env: Environment) -> str:
+    """The text/plain part (`<kind>.txt.j2`), rendered from the same model, not from the HTML."""
+    return env.get_template(f"{newsletter.kind}.txt.j2").render(nl=newsletter, merge=PLACEHOLDERS)
