@@ -21,6 +21,7 @@ def open_database(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     # Importing the stores registers their tables on `metadata`.
     import outputs.state  # noqa: F401
+    import outputs.email.tables  # noqa: F401
     import outputs.store  # noqa: F401
 
     metadata.create_all(engine)
