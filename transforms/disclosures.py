@@ -22,7 +22,7 @@ PATTERNS: dict[DisclosureKind, re.Pattern[str]] = {
     ),
     "editorial": re.compile(
         r"\b(fact[- ]?check(ed|ing)?|rigorously researched|editorial (policy|standards|process|guidelines|independence)"
-        r"|(testing|review) (and review )?process|peer-reviewed (journals|sources))\b",
+        r"|(testing|review) (and review )?process|peer-reviewed (journals|sources|studies|research)|sourcing (guidelines|standards|policy))\b",
         re.I,
     ),
     "medical": re.compile(
