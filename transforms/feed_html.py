@@ -21,8 +21,8 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_safe(text: str) -> str:
-    """`text` without the characters XML 1.0 cannot carry."""
-    return _NOT_XML.sub("", text)
+    """`text` without the characters XML 1.0 cannot carry, line ends as XML parsers report them."""
+    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @dataclass(frozen=True, slots=True)
