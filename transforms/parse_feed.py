@@ -35,7 +35,8 @@ def parse_feed(data: bytes, source: str) -> tuple[list[Article], list[str]]:
         if article.blocks:
             articles.append(article)
         else:
-            warnings.append(f"entry {number} ({article.title!r}) has no text; skipped it")
+            title = plain_text(entry.get("title"))
+            warnings.append(f"entry {number}{f' ({title!r})' if title else ''} has no text; skipped it")
     if not articles:
         raise InputError(source, "none of the feed's entries has any text (content or summary)")
     return articles, warnings
@@ -45,8 +46,9 @@ def parse_entry(entry: Any, source: str) -> Article:
     """One feed entry as an unsegmented Article."""
     link = absolute_url(entry.get("link"), None)
     title = plain_text(entry.get("title"))
-    updated = _moment(entry.get("updated_parsed"))
-    published = _moment(entry.get("published_parsed")) or updated
+    # dict.get: feedparser's own .get falls back from updated to published (with a DeprecationWarning).
+    updated = _moment(dict.get(entry, "updated_parsed"))
+    published = _moment(dict.get(entry, "published_parsed")) or updated
     draft = ArticleDraft(
         source=source, title=title, url=link, slug=None if link else slugify(title or f"entry-{entry.get('id', '')}"),
         published=published,
@@ -74,5 +76,9 @@ def _authors(entry: Any) -> list[Person]:
 
 
 def _reason(exc: object) -> str:
-    message = str(getattr(exc, "getMessage", lambda: exc)()) if exc is not None else "unknown problem"
-    return message or type(exc).__name__
+    """feedparser's bozo exception in words, with the line when the XML parser knows it."""
+    if exc is None:
+        return "unknown problem"
+    message = exc.getMessage() if hasattr(exc, "getMessage") else str(exc)
+    line = exc.getLineNumber() if hasattr(exc, "getLineNumber") else None
+    return f"{message or type(exc).__name__}{f' at line {line}' if line else ''}"
