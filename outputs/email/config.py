@@ -6,10 +6,13 @@ unsubscribe signing key from SYNDICATE_EMAIL__SIGNING_KEY (else a key file under
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
+
+from transforms.model import SegmentKind
 
 Backend = Literal["outbox", "smtp", "ses"]
 
@@ -25,6 +28,9 @@ class EmailSettings(BaseModel):
         None, description="https URL receiving one-click unsubscribe (default: <site.base_url>/email/unsubscribe)."
     )
     unsubscribe_mailto: str | None = Field(None, description="Mailbox for mailto unsubscribe (default: unsubscribe@<from domain>).")
+    kinds: list[SegmentKind] = Field(
+        ["tip", "faq", "list", "definition"], description="Segment kinds newsletters carry (each subscriber may want fewer)."
+    )
     greeting_fallback: str = Field("there", description="Used as the first name when a subscriber has no name.")
     rate_limit: float | None = Field(None, gt=0, description="Messages per second at most (default: no limit).")
     max_retries: int = Field(4, ge=0, description="Retries of a transient failure (4xx, dropped connection, throttling).")
@@ -56,3 +62,14 @@ class EmailSettings(BaseModel):
         if value is not None and not value.startswith("https://"):
             raise ValueError("must be an https:// URL (RFC 8058 one-click unsubscribe requires HTTPS)")
         return value
+
+
+def env_only_secret(value: SecretStr | None, variable: str, field: str) -> str | None:
+    """A secret's value, refusing one that came from anywhere but its environment variable (e.g. the YAML)."""
+    from transforms.errors import ConfigError
+
+    if value is None:
+        return None
+    if variable not in os.environ:
+        raise ConfigError(f"email.{field} is set outside the environment; remove it from syndicate.yaml and set {variable}")
+    return value.get_secret_value()

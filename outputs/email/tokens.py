@@ -14,6 +14,7 @@ import os
 import secrets
 from typing import TYPE_CHECKING
 
+from outputs.email.config import env_only_secret
 from transforms.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
@@ -44,9 +45,9 @@ def verify_unsubscribe_token(token: str, key: bytes) -> str:
 
 def load_signing_key(settings: Settings) -> bytes:
     """The key from SYNDICATE_EMAIL__SIGNING_KEY, else `<data_dir>/signing.key` (created once, mode 0600)."""
-    configured = settings.email.signing_key
+    configured = env_only_secret(settings.email.signing_key, "SYNDICATE_EMAIL__SIGNING_KEY", "signing_key")
     if configured is not None:
-        key = configured.get_secret_value().encode("utf-8")
+        key = configured.encode("utf-8")
         if len(key) < 16:
             raise ConfigError("SYNDICATE_EMAIL__SIGNING_KEY is too short; use at least 32 random characters")
         return key
