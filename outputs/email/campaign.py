@@ -24,7 +24,7 @@ from outputs.email.transports import Bounce, ConnectionLost, ServerUnavailable, 
 from outputs.store import ArticleStore
 from transforms.errors import DeliveryError, InputError
 from transforms.model import Article, Segment
-from transforms.newsletter import KIND_ORDER, Site, build_article_newsletter, build_digest_newsletter
+from transforms.newsletter import KIND_ORDER, Newsletter, Site, build_article_newsletter, build_digest_newsletter
 
 if TYPE_CHECKING:
     from flows.settings import Settings
@@ -224,9 +224,7 @@ class _Issues:
 
     def __init__(self, campaign: Campaign, settings: Settings, ledger: SendLedger, key: bytes, now: datetime) -> None:
         self.campaign, self.settings, self.ledger, self.key, self.now = campaign, settings, ledger, key, now
-        site = settings.site
-        self.site = Site(site.name, site.base_url, site.postal_address)
-        self.headers = ListHeaders.from_settings(settings.email, site.name, site.base_url)
+        self.headers = ListHeaders.from_settings(settings.email, settings.site.name, settings.site.base_url)
         self.domain = self.headers.from_address.rsplit("@", 1)[1]
         self.kinds = set(settings.email.kinds)
         self.factories: dict[tuple[tuple[str, str], ...], MessageFactory] = {}
@@ -248,20 +246,28 @@ class _Issues:
         return self.factories[key], key
 
     def _factory(self, picks: list[tuple[Article, Segment]]) -> MessageFactory:
-        campaign, email = self.campaign, self.settings.email
-        if campaign.kind == "article":
-            assert campaign.article is not None
-            kinds = tuple(k for k in KIND_ORDER if any(s.kind == k for _, s in picks))
-            only = {s.id for _, s in picks}
-            article = campaign.article.model_copy(update={"segments": [s for s in campaign.article.segments if s.id in only]})
-            newsletter = build_article_newsletter(article, self.site, campaign=campaign.id, kinds=kinds)
-        else:
-            newsletter = build_digest_newsletter(
-                picks, self.site, campaign=campaign.id, period=campaign.period or "", audience=campaign.audience_label
-            )
-        issue = render_issue(newsletter, email.max_html_bytes)
-        return MessageFactory(issue, campaign.id, self.headers, self.key, self.now, email.greeting_fallback,
+        email = self.settings.email
+        issue = render_issue(build_newsletter(self.campaign, self.settings, picks), email.max_html_bytes)
+        return MessageFactory(issue, self.campaign.id, self.headers, self.key, self.now, email.greeting_fallback,
                               email.max_html_bytes)
+
+
+def build_newsletter(
+    campaign: Campaign, settings: Settings, picks: Sequence[tuple[Article, Segment]] | None = None
+) -> Newsletter:
+    """The campaign's newsletter with `picks` (default: every candidate of the configured kinds)."""
+    site = Site(settings.site.name, settings.site.base_url, settings.site.postal_address)
+    if picks is None:
+        picks = [(a, s) for a, s in campaign.picks if s.kind in settings.email.kinds]
+    if campaign.kind == "article":
+        assert campaign.article is not None
+        kinds = tuple(k for k in KIND_ORDER if any(s.kind == k for _, s in picks))
+        only = {s.id for _, s in picks}
+        article = campaign.article.model_copy(update={"segments": [s for s in campaign.article.segments if s.id in only]})
+        return build_article_newsletter(article, site, campaign=campaign.id, kinds=kinds)
+    return build_digest_newsletter(
+        picks, site, campaign=campaign.id, period=campaign.period or "", audience=campaign.audience_label
+    )
 
 
 class _RateLimit:
