@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from transforms.errors import InputError
 
+# C0 controls other than tab and line breaks: never content, and XML and lxml refuse them.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _TEXT_CONTROL = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
@@ -19,7 +23,8 @@ def decode_text(data: bytes, source: str) -> tuple[str, list[str]]:
     if b"\x00" in sample or controls > len(sample) * 0.05:
         raise InputError(source, "this looks like a binary file, not text, HTML, Markdown or a feed")
     try:
-        return data.decode("utf-8-sig"), []
+        text, warnings = data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         text = data.decode("cp1252", errors="replace")
-        return text, [f"not valid UTF-8 (byte {exc.start}); read it as Windows-1252/Latin-1 — save it as UTF-8 to be sure"]
+        warnings = [f"not valid UTF-8 (byte {exc.start}); read it as Windows-1252/Latin-1 — save it as UTF-8 to be sure"]
+    return _CONTROL_CHARS.sub("", text), warnings
