@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from flows import cli_email, cli_feeds, cli_ops, cli_social
+from flows import cli_check, cli_email, cli_feeds, cli_ops, cli_social
 from flows.settings import Settings, load_settings
 from transforms.errors import InputError, SyndicateError
 
@@ -28,6 +28,7 @@ app.add_typer(cli_feeds.app, name="feeds")
 app.add_typer(cli_social.app, name="social")
 app.command()(cli_ops.serve)
 app.command()(cli_ops.api)
+app.command("check")(cli_check.check)
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)

@@ -54,3 +54,5 @@ def print_run_summary(console: Console, errors: Console, result, settings: Setti
         colour = "red" if problem.level == "error" else "yellow"
         errors.print(f"[{colour}]{problem.level}:[/{colour}] {escape(str(problem))}", soft_wrap=True)
     console.print(f"Outputs are in [bold]{settings.out_dir.resolve()}[/bold]; the store is {settings.db_url}")
+    if (review := settings.out_dir / "index.html").exists():
+        console.print(f"Review before sending: [bold]{review.resolve()}[/bold] (open it in a browser)")

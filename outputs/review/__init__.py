@@ -1,0 +1,1 @@
+"""The review site and the conservation check over everything under out/."""
