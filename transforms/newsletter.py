@@ -21,8 +21,6 @@ DISCLOSURE_LABELS: dict[str, str] = {
     "affiliate": "Affiliate disclosure", "sponsorship": "Sponsorship", "editorial": "Editorial standards",
     "medical": "Medical disclaimer", "other": "Disclosure",
 }
-# Private-use characters delimit merge fields (see newsletter_merge.py); content may never carry them.
-_RESERVED = str.maketrans("", "", "\ue000\ue001")
 PREHEADER_CHARS = 140
 
 
@@ -323,4 +321,4 @@ def _one_line(text: str) -> str:
 
 
 def _clean(text: str | None) -> str:
-    return (text or "").translate(_RESERVED)
+    return text or ""

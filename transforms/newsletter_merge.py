@@ -1,27 +1,28 @@
 """Per-subscriber merge fields: templates are rendered and compiled once with placeholders, then filled.
 
-A placeholder is the field name between two private-use characters, which article text never
-carries (transforms.newsletter strips them), so filling cannot touch content.
+A placeholder is `@@<nonce>_<field>@@` (ASCII, so the MJML compiler keeps it even inside href), where
+the nonce is a hash of the newsletter's content: article text cannot contain a placeholder, because
+it would have to contain the hash of itself.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 MERGE_FIELDS = ("first_name", "email", "unsubscribe_url")
-_PLACEHOLDER = re.compile("\ue000([a-z_]+)\ue001")
 
 
-def placeholder(name: str) -> str:
-    """The placeholder templates receive for merge field `name`."""
-    if name not in MERGE_FIELDS:
-        raise KeyError(f"unknown merge field {name!r}; known: {', '.join(MERGE_FIELDS)}")
-    return f"\ue000{name}\ue001"
+def merge_nonce(content: object) -> str:
+    """The nonce for placeholders in a rendering of `content` (a frozen model with a stable repr)."""
+    return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()[:12]
 
 
-PLACEHOLDERS: dict[str, str] = {name: placeholder(name) for name in MERGE_FIELDS}
+def placeholders(nonce: str) -> dict[str, str]:
+    """What templates receive for each merge field."""
+    return {name: f"@@{nonce}_{name}@@" for name in MERGE_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,12 @@ class MergeTemplate:
     fields: frozenset[str]
 
     @classmethod
-    def parse(cls, text: str) -> MergeTemplate:
-        pieces = tuple(_PLACEHOLDER.split(text))
+    def parse(cls, text: str, nonce: str) -> MergeTemplate:
+        pieces = tuple(re.split(f"@@{re.escape(nonce)}_([a-z_]+)@@", text))
         fields = frozenset(pieces[1::2])
         unknown = fields - set(MERGE_FIELDS)
         if unknown:
-            raise KeyError(f"unknown merge field(s) {', '.join(sorted(unknown))}")
+            raise KeyError(f"unknown merge field(s) {', '.join(sorted(unknown))}; known: {', '.join(MERGE_FIELDS)}")
         return cls(pieces, fields)
 
     def fill(self, values: Mapping[str, str]) -> str:

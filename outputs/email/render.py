@@ -11,7 +11,7 @@ from mjml import mjml2html
 
 from transforms.errors import OutputError
 from transforms.newsletter import Newsletter
-from transforms.newsletter_merge import MergeTemplate
+from transforms.newsletter_merge import MergeTemplate, merge_nonce
 from transforms.newsletter_render import render_mjml, render_text
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "email"
@@ -63,4 +63,6 @@ def render_issue(newsletter: Newsletter, max_html_bytes: int) -> RenderedIssue:
             f"the {what} is {size:,} bytes of HTML ({newsletter.segment_count} segments), over "
             f"email.max_html_bytes ({max_html_bytes:,}); Gmail clips larger messages, so nothing was sent: {advice}"
         )
-    return RenderedIssue(newsletter, MergeTemplate.parse(html), MergeTemplate.parse(render_text(newsletter, env)), size)
+    nonce = merge_nonce(newsletter)
+    text = render_text(newsletter, env)
+    return RenderedIssue(newsletter, MergeTemplate.parse(html, nonce), MergeTemplate.parse(text, nonce), size)
