@@ -88,20 +88,29 @@ def parse_markdown(text: str, source: str) -> Article:
 
 
 def _split(text: str, source: str) -> tuple[FrontMatter, str]:
-    try:
-        post = frontmatter.loads(text)
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" (line {where.line + 1})" if where is not None else ""
-        raise InputError(source, f"the front matter is not valid YAML{line}: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(post.metadata, dict):
+    handler = frontmatter.YAMLHandler()
+    metadata: object = {}
+    body = text
+    if handler.detect(text):
+        try:
+            matter, body = handler.split(text)
+            metadata = handler.load(matter) or {}
+        except yaml.YAMLError as exc:
+            where = getattr(exc, "problem_mark", None)
+            line = f" (near line {where.line + 1} of the front matter)" if where is not None else ""
+            raise InputError(source, f"the front matter is not valid YAML{line}: {getattr(exc, 'problem', exc)}") from None
+        except ValueError:  # an opening --- with no closing ---: the whole file is the body
+            metadata, body = {}, text
+        if isinstance(metadata, str):  # "---\nsome words\n---" is Markdown rules around text, not front matter
+            metadata, body = {}, text
+    if not isinstance(metadata, dict):
         raise InputError(source, "the front matter must be a mapping of keys to values (title: …, date: …)")
     try:
-        return FrontMatter.model_validate(post.metadata), post.content
+        return FrontMatter.model_validate(metadata), body
     except ValidationError as exc:
         error = exc.errors()[0]
         path = [part for part in error["loc"] if isinstance(part, int) or part[:1].islower() and "[" not in part]
-        given: Any = post.metadata
+        given: Any = metadata
         for part in path:
             given = given[part] if isinstance(given, (dict, list)) else given
         field = ".".join(str(part) for part in path)
