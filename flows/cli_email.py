@@ -29,7 +29,7 @@ class BackendChoice(str, Enum):
 
 
 def _fail(message: object, code: int = 1) -> typer.Exit:
-    errors.print(f"error: {message}", markup=False, highlight=False)
+    errors.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -122,7 +122,7 @@ def send(
         console.print(f"resent {len(report.in_flight)} in-flight message(s) with their original Message-ID: "
                       + ", ".join(report.in_flight))
     for problem in report.problems:
-        errors.print(f"warning: {problem}", markup=False, highlight=False)
+        errors.print(f"warning: {problem}", markup=False, highlight=False, soft_wrap=True)
     if report.stopped:
         raise _fail(f"stopped early: {report.stopped}; run the same command again to resume")
     if report.failed:
@@ -146,7 +146,7 @@ def import_(
     console.print(f"{file}: added {result.added}, updated {result.updated}, "
                   f"kept unsubscribed/bounced {result.kept_suppressed}, bad rows {len(result.problems)}")
     for line, problem in result.problems:
-        errors.print(f"{file}:{line}: {problem}", markup=False, highlight=False)
+        errors.print(f"{file}:{line}: {problem}", markup=False, highlight=False, soft_wrap=True)
     if result.problems:
         raise typer.Exit(1)
 

@@ -55,6 +55,7 @@ class Entry:
     items: tuple[Paragraph, ...]
     url: str
     article_id: str
+    segment_id: str
     article_title: str
     speaker: str | None = None
     pronunciation: str | None = None
@@ -136,7 +137,7 @@ class _Numbering:
             except KeyError:  # a dangling id still shows, so no citation is ever dropped
                 source, title, url = None, citation_id, None
             self.numbers[key] = len(self.sources) + 1
-            self.sources.append(Source(self.numbers[key], _clean(source), _clean(title), url))
+            self.sources.append(Source(self.numbers[key], source, title, url))
         return self.numbers[key]
 
 
@@ -242,6 +243,7 @@ def _entry(article: Article, segment: Segment, site: Site, campaign: str, number
         items=items,
         url=add_utm(url, source="newsletter", medium="email", campaign=campaign),
         article_id=article.id,
+        segment_id=segment.id,
         article_title=_clean(article.title),
         speaker=_clean(segment.speaker) if segment.speaker else None,
         pronunciation=_clean(segment.pronunciation) if segment.pronunciation else None,

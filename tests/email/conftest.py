@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from flows.settings import Settings
@@ -53,7 +54,7 @@ def settings(tmp_path: Path, email_settings: EmailSettings, monkeypatch: pytest.
     monkeypatch.setenv("SYNDICATE_EMAIL__SIGNING_KEY", SIGNING_KEY)
     return Settings(
         out_dir=tmp_path / "out", data_dir=tmp_path / "data", channels=["email"],
-        email=email_settings.model_copy(update={"signing_key": SIGNING_KEY}),
+        email=email_settings.model_copy(update={"signing_key": SecretStr(SIGNING_KEY)}),
     )
 
 
