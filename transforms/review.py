@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from transforms.conservation import Gap
-from transforms.links import article_url
+from transforms.conservation import Gap, normalize_for_match
+from transforms.links import article_url, segment_url
 from transforms.model import SEGMENT_KINDS, Article, Segment, SegmentKind
 from transforms.social.platforms import Platform, rule_for
 
@@ -25,8 +25,6 @@ EMAIL_HTML_BUDGET = 100_000
 KIND_LABELS: dict[SegmentKind, str] = {
     "faq": "FAQs", "tip": "Tips", "list": "Lists", "definition": "Definitions", "quote": "Expert quotes",
 }
-# Disclosure kinds a social post must announce up front (FTC: "unavoidable", before any "more").
-POST_PREFIX_KINDS = ("sponsorship", "affiliate")
 
 _URL = re.compile(r"https?://[^\s\"'<>()\[\]]+")
 _GUID = re.compile(r":article:(?P<article>[^:]+)(?::(?P<segment>.+))?$")
@@ -101,30 +99,48 @@ def without_query(url: str) -> str:
     return f"{parts.netloc.casefold()}{path}" + (f"#{parts.fragment}" if parts.fragment else "")
 
 
-def segment_index(articles: Iterable[Article], base_url: str) -> dict[str, tuple[Article, Segment]]:
-    """Every segment by its anchor URL (without query), for telling which segments an email carries."""
-    from transforms.links import segment_url
-
-    index: dict[str, tuple[Article, Segment]] = {}
+def segment_index(articles: Iterable[Article], base_url: str) -> dict[str, list[tuple[Article, Segment]]]:
+    """Every segment by its anchor URL (without query); an FAQ and the list inside it may share one."""
+    index: dict[str, list[tuple[Article, Segment]]] = {}
     for article in articles:
         for segment in article.segments:
-            index[without_query(segment.url or segment_url(article, segment, base_url))] = (article, segment)
+            key = without_query(segment.url or segment_url(article, segment, base_url))
+            index.setdefault(key, []).append((article, segment))
     return index
 
 
+def opening_words(segment: Segment, words: int = 8) -> str:
+    """The first words of a segment's body (before any citation marker), normalized for matching."""
+    # A list repeats its FAQ's text as its intro; its first item is what tells them apart.
+    if segment.items and (segment.kind == "list" or not segment.text):
+        text, markers = segment.items[0].text, segment.items[0].markers
+    elif segment.text:
+        text, markers = segment.text, segment.markers
+    else:
+        return ""
+    cut = min((m.at for m in markers), default=len(text))
+    return normalize_for_match(" ".join(text[:cut].split()[:words]))
+
+
 def carried_segments(
-    text: str, index: Mapping[str, tuple[Article, Segment]]
+    text: str, index: Mapping[str, list[tuple[Article, Segment]]]
 ) -> list[tuple[Article, list[Segment]]]:
-    """The articles an email part links into, each with the segments it links to, in order of appearance."""
+    """The articles an email part links into, each with the segments it carries, in order of appearance.
+
+    A link names a segment by its anchor; where several segments share the anchor, the ones whose
+    opening words are in the text are taken (all of them if none is recognised, so nothing is excused).
+    """
+    normalized: str | None = None
     found: dict[str, tuple[Article, list[Segment]]] = {}
     for url in urls_in(text):
-        hit = index.get(without_query(url))
-        if hit is None:
-            continue
-        article, segment = hit
-        entry = found.setdefault(article.id, (article, []))
-        if segment not in entry[1]:
-            entry[1].append(segment)
+        hits = index.get(without_query(url), [])
+        if len(hits) > 1:
+            normalized = normalize_for_match(text) if normalized is None else normalized
+            hits = [(a, s) for a, s in hits if opening_words(s) and opening_words(s) in normalized] or hits
+        for article, segment in hits:
+            entry = found.setdefault(article.id, (article, []))
+            if segment not in entry[1]:
+                entry[1].append(segment)
     return list(found.values())
 
 
@@ -149,39 +165,44 @@ def guid_target(guid: str) -> tuple[str, str | None] | None:
 
 
 @dataclass(frozen=True)
-class PostRule:
-    """What every post must carry: a prefix per disclosure kind, and the link (except where links are not allowed)."""
+class PostOutput:
+    """One post as written (out/social/<slug>/<platform>.json): its parts (a thread has several) and its link."""
 
-    prefixes: Mapping[str, str]
-    mastodon_max_characters: int = 500
+    output: str
+    platform: Platform
+    parts: tuple[str, ...]
+    link: str
+    facet_links: tuple[str, ...] = ()
 
 
-def post_check(output: str, text: str, article: Article, platform: Platform, rule: PostRule,
-               base_url: str = "") -> OutputCheck:
-    """Check one post: its disclosure prefixes come first, it links to the article, it fits its platform."""
-    platform_rule = rule_for(platform, rule.mastodon_max_characters)
-    opening = " ".join(text.split()).casefold()[: _prefix_window(rule)]
-    missing_disclosures = [
-        kind for kind in POST_PREFIX_KINDS
-        if (prefix := rule.prefixes.get(kind)) and any(d.kind == kind for d in article.disclosures)
-        # Prefixes may stack ("Sponsored: Contains affiliate links: ..."), so each must sit in the opening.
-        and " ".join(prefix.split()).casefold() not in opening
-    ]
+def post_check(post: PostOutput, article: Article, prefixes: Mapping[str, str], expected_prefix: str,
+               base_url: str = "", mastodon_max_characters: int = 500) -> OutputCheck:
+    """Check one post: every part opens with the article's disclosure prefix, it links to the article
+    (except where the platform has no links), and every part fits the platform's limit.
+
+    `prefixes` is social.disclosure_prefixes; `expected_prefix` is what the composer puts first for
+    this article (transforms.social.compose.disclosure_prefix).
+    """
+    rule = rule_for(post.platform, mastodon_max_characters)
+    needed = [kind for kind in prefixes if any(d.kind == kind for d in article.disclosures)]
+    missing: list[str] = []
+    for part in post.parts:
+        opening = part[: len(expected_prefix) + 1].casefold()
+        # Stacked prefixes lose all but the last colon ("Sponsored · Contains affiliate links:").
+        missing += [k for k in needed if k not in missing and prefixes[k].rstrip(":").casefold() not in opening]
     problems = []
-    page = _page(article_url(article, base_url))
-    if platform_rule.link_in_text and not any(_page(url) == page for url in urls_in(text)):
-        problems.append("no link to the article")
-    if not platform_rule.fits(text):
-        problems.append(f"{platform_rule.length(text)} of {platform_rule.limit} ({platform_rule.counting}): "
-                        f"over {platform_rule.label}'s limit")
-    gap = Gap(output=output, article=article.slug, missing_disclosures=missing_disclosures)
-    return OutputCheck(output, "social", article.slug, gap, tuple(problems))
+    if rule.link_in_text:
+        page = _page(article_url(article, base_url))
+        shown = [u for u in (post.link, *post.facet_links) if u and (u in " ".join(post.parts) or u in post.facet_links)]
+        if not any(_page(u) == page for u in shown):
+            problems.append("no link to the article in the post")
+    for number, part in enumerate(post.parts, 1):
+        if not rule.fits(part):
+            where = f"part {number} of {len(post.parts)}: " if len(post.parts) > 1 else ""
+            problems.append(f"{where}{rule.length(part)} of {rule.limit} ({rule.counting}): over {rule.label}'s limit")
+    gap = Gap(output=post.output, article=article.slug, missing_disclosures=missing)
+    return OutputCheck(post.output, "social", article.slug, gap, tuple(problems))
 
 
 def _page(url: str) -> str:
     return without_query(url).split("#")[0]
-
-
-def _prefix_window(rule: PostRule) -> int:
-    """How far into a post the prefixes may reach: all of them, stacked, with a separator each."""
-    return sum(len(p) + 2 for p in rule.prefixes.values()) + 1

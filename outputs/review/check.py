@@ -24,7 +24,7 @@ from transforms.model import Article
 from transforms.review import (
     CheckReport,
     OutputCheck,
-    PostRule,
+    PostOutput,
     carried_segments,
     email_size_problems,
     guid_target,
@@ -68,14 +68,15 @@ class FeedFile:
 
 
 @dataclass(frozen=True)
-class SocialPost:
-    """One post file: the article slug and platform it is for, its text, and the raw JSON."""
+class SocialFile:
+    """One out/social/<slug>/<platform>.json: the article it names, the platform, and its posts."""
 
     path: Path
+    article_id: str
     slug: str
     platform: str
-    text: str
-    data: dict
+    label: str
+    posts: list[dict]
 
 
 def check_outputs(settings: Settings, store: ArticleStore) -> CheckReport:
@@ -90,21 +91,9 @@ def check_outputs(settings: Settings, store: ArticleStore) -> CheckReport:
     by_id = {a.id: a for a in articles}
     for feed in read_feeds(settings):
         checks += check_feed(feed, by_id, unchecked)
-    by_slug = {a.slug: a for a in articles}
-    rule = post_rule(settings)
-    for post in read_posts(out_dir):
-        article = by_slug.get(post.slug)
-        if article is None:
-            unchecked.append(f"{_shown(post.path, out_dir)}: no stored article has the slug {post.slug!r}")
-            continue
-        checks.append(post_check(_shown(post.path, out_dir), post.text, article, post.platform,  # type: ignore[arg-type]
-                                 rule, settings.site.base_url))
+    for social in read_social(out_dir):
+        checks += check_social(social, by_id, settings, out_dir, unchecked)
     return CheckReport(tuple(checks), tuple(unchecked))
-
-
-def post_rule(settings: Settings) -> PostRule:
-    social = settings.social
-    return PostRule(prefixes=dict(social.disclosure_prefixes), mastodon_max_characters=social.mastodon_max_characters)
 
 
 # --- email ------------------------------------------------------------------------------
@@ -206,25 +195,41 @@ def check_feed(feed: FeedFile, by_id: dict[str, Article], unchecked: list[str]) 
 # --- social -----------------------------------------------------------------------------
 
 
-def read_posts(out_dir: Path) -> Iterator[SocialPost]:
-    """Every out/social/<slug>/<platform>.json, in path order; OutputError for a file that is not JSON."""
-    root = out_dir / "social"
-    for path in sorted(root.glob("*/*.json")):
+def read_social(out_dir: Path) -> Iterator[SocialFile]:
+    """Every out/social/<slug>/<platform>.json, in path order; OutputError for a file that is not one."""
+    for path in sorted((out_dir / "social").glob("*/*.json")):
         if path.stem not in PLATFORMS:
             continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise OutputError(f"{path}: not a readable post file ({exc}); run `syndicate run` again") from None
-        yield SocialPost(path, path.parent.name, path.stem, post_text(data), data)
+            yield SocialFile(path, data["article"]["id"], data["article"]["slug"], data["platform"],
+                             data.get("label", path.stem), list(data["posts"]))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise OutputError(f"{path}: not a readable post file ({exc!r}); run `syndicate run` again") from None
 
 
-def post_text(data: dict) -> str:
-    """The text a post file holds (a thread's posts joined by blank lines)."""
-    if isinstance(data.get("text"), str):
-        return data["text"]
-    posts = data.get("posts") or data.get("thread") or []
-    return "\n\n".join(p["text"] if isinstance(p, dict) else str(p) for p in posts)
+def post_output(social: SocialFile, post: dict, out_dir: Path) -> PostOutput:
+    """One post of a platform file, as the check sees it."""
+    parts = tuple(p["text"] for p in post.get("thread") or []) or (post["text"],)
+    facets = [*post.get("facets", []), *(f for p in post.get("thread") or [] for f in p.get("facets", []))]
+    facet_links = tuple(feature["uri"] for f in facets for feature in f.get("features", []) if "uri" in feature)
+    name = f"{_shown(social.path, out_dir)} › {post.get('segment_id', '?')}"
+    return PostOutput(name, social.platform, parts, post.get("link", ""), facet_links)  # type: ignore[arg-type]
+
+
+def check_social(social: SocialFile, by_id: dict[str, Article], settings: Settings, out_dir: Path,
+                 unchecked: list[str]) -> list[OutputCheck]:
+    """Every post in one platform file, by the platform rule (disclosure prefix, link, length)."""
+    from transforms.social.compose import disclosure_prefix
+
+    article = by_id.get(social.article_id)
+    if article is None:
+        unchecked.append(f"{_shown(social.path, out_dir)}: no stored article has the id {social.article_id!r}")
+        return []
+    prefixes = dict(settings.social.disclosure_prefixes)
+    expected = disclosure_prefix(article, settings.social)
+    return [post_check(post_output(social, post, out_dir), article, prefixes, expected, settings.site.base_url,
+                       settings.social.mastodon_max_characters) for post in social.posts]
 
 
 def _shown(path: Path, out_dir: Path) -> str:

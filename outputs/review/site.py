@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from outputs.files import write_if_changed
-from outputs.review.check import check_outputs, post_rule, read_emails, read_feeds, read_posts
+from outputs.review.check import check_outputs, post_output, read_emails, read_feeds, read_social
 from outputs.store import ArticleStore
 from transforms.errors import OutputError
-from transforms.links import article_url
 from transforms.model import Article, Citation
-from transforms.review import EMAIL_HTML_BUDGET, CheckReport, guid_target, segments_by_kind, urls_in
-from transforms.social.platforms import RULES
+from transforms.review import EMAIL_HTML_BUDGET, CheckReport, guid_target, segments_by_kind
+from transforms.social.platforms import rule_for
 
 if TYPE_CHECKING:
     from flows.settings import Settings
@@ -61,13 +60,14 @@ class FeedView:
 @dataclass
 class PostView:
     label: str
+    segment: str
     text: str
     length: int
     limit: int
     link: str | None
     link_label: str
     link_in_text: bool
-    disclosures: list[str]
+    disclosure: str
     missing: list[str]
     problems: list[str]
 
@@ -178,28 +178,28 @@ def feed_views(settings: Settings, articles: list[Article], failing: set[str],
 def post_views(settings: Settings, articles: list[Article], report: CheckReport,
                out_dir: Path) -> list[tuple[str, list[PostView]]]:
     """Social posts as cards, grouped by article slug, each with its count against the platform's limit."""
-    by_slug = {a.slug: a for a in articles}
-    checks = {c.output: c for c in report.checks if c.channel == "social"}
-    rule = post_rule(settings)
-    grouped: dict[str, list[PostView]] = defaultdict(list)
-    for post in read_posts(out_dir):
-        platform = RULES[post.platform]  # type: ignore[index]
-        if post.platform == "mastodon":
-            from transforms.social.platforms import rule_for
+    from transforms.social.compose import disclosure_prefix
 
-            platform = rule_for("mastodon", rule.mastodon_max_characters)
-        check = checks.get(str(post.path.relative_to(out_dir)))
-        article = by_slug.get(post.slug)
-        page = article_url(article, settings.site.base_url).split("#")[0] if article else ""
-        link = next((u for u in urls_in(post.text) if page and u.split("?")[0].split("#")[0] == page), None)
-        disclosures = [rule.prefixes[d.kind] for d in (article.disclosures if article else [])
-                       if d.kind in rule.prefixes]
-        grouped[post.slug].append(PostView(
-            label=platform.label, text=post.text, length=platform.length(post.text), limit=platform.limit,
-            link=link, link_label=link.split("?")[0] if link else "", link_in_text=platform.link_in_text,
-            disclosures=disclosures, missing=list(check.gap.missing_disclosures) if check else [],
-            problems=list(check.problems) if check else ["not checked: no stored article has this slug"],
-        ))
+    by_id = {a.id: a for a in articles}
+    checks = {c.output: c for c in report.checks if c.channel == "social"}
+    grouped: dict[str, list[PostView]] = defaultdict(list)
+    for social in read_social(out_dir):
+        rule = rule_for(social.platform, settings.social.mastodon_max_characters)  # type: ignore[arg-type]
+        article = by_id.get(social.article_id)
+        prefix = disclosure_prefix(article, settings.social) if article else ""
+        for post in social.posts:
+            shown = post_output(social, post, out_dir)
+            check = checks.get(shown.output)
+            text = "\n\n".join(shown.parts)
+            grouped[social.slug].append(PostView(
+                label=rule.label + (f" thread of {len(shown.parts)}" if len(shown.parts) > 1 else ""),
+                segment=post.get("segment_id", ""),
+                text=text, length=max(rule.length(part) for part in shown.parts), limit=rule.limit,
+                link=shown.link or None, link_label=shown.link.split("?")[0] if shown.link else "",
+                link_in_text=rule.link_in_text, disclosure=prefix,
+                missing=list(check.gap.missing_disclosures) if check else [],
+                problems=list(check.problems) if check else ["not checked: no stored article matches it"],
+            ))
     return list(grouped.items())
 
 
