@@ -33,6 +33,7 @@ _BOX_CLASS = re.compile(r"tip|callout|note|box|highlight", re.I)
 _DISCLOSURE_CLASS = re.compile(r"disclosure|disclaimer|sponsor", re.I)
 _CREDIT_CLASS = re.compile(r"credit|attribution|copyright", re.I)
 _BYLINE_TAIL = re.compile(r"\s+(?:on\s+[A-Z][a-z]+\.?\s+\d.*|(?:updated|published|posted)\b.*)$", re.I)
+_MAYBE_BYLINE = re.compile(r"^.{0,300}\b(?:by|reviewer|author)\b", re.I | re.S)
 _BYLINE_PARTS = re.compile(r"\s+[|·•]\s+")
 _TRAILING_SPEAKER = re.compile(r"\s*(?:[—–―]|--?)\s*(?P<name>[A-Z][^—–―\n]{1,100})$")
 _CAPTION_CREDIT = re.compile(
@@ -55,6 +56,7 @@ class BlockWalker:
         self.own_host = host_of(base_url)
         self.known_title = normalize_space(known_title or "") or None
         self.h1: str | None = None
+        self._prose_seen = False  # bylines are looked for loosely before the first paragraph or list
 
     # --- containers and blocks -----------------------------------------------------------
 
@@ -126,13 +128,14 @@ class BlockWalker:
             if _has_token(raw):
                 self.draft.blocks.append(make_block("paragraph", raw))
             return
-        if _FEED_FOOTER.match(plain) or self._byline(plain, anywhere=not self._has_prose()):
+        if _FEED_FOOTER.match(plain) or (_MAYBE_BYLINE.search(plain) and self._byline(plain, not self._prose_seen)):
             return
         disclosures = find_disclosures(plain)
         for disclosure in disclosures:
             self.draft.add_disclosure(disclosure)
         if not is_notice(disclosures) or _has_token(raw):
             self.draft.blocks.append(make_block("paragraph", raw))
+            self._prose_seen = True
 
     def _tip_paragraph(self, element: HtmlElement) -> bool:
         """<p><strong>Pro tip:</strong> …</p> is a call-out box written inline."""
@@ -158,13 +161,11 @@ class BlockWalker:
             setattr(self.draft, role, merge_people(getattr(self.draft, role) + people))
         return True
 
-    def _has_prose(self) -> bool:
-        return any(block.kind in {"paragraph", "list"} for block in self.draft.blocks)
-
     def _list(self, element: HtmlElement) -> None:
         items = [item for item in self._items(element) if item.text or item.citations]
         if items:
             self.draft.blocks.append(make_block("list", items=items))
+            self._prose_seen = True
 
     def _items(self, element: HtmlElement) -> list[Item]:
         items: list[Item] = []

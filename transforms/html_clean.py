@@ -10,6 +10,7 @@ import re
 
 import lxml.html
 import nh3
+from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 from readability import Document
 
@@ -27,7 +28,9 @@ _ATTRIBUTES = {
 }
 _URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
-MAIN_SELECTORS = ("article", "[itemprop=articleBody]", "main", "[role=main]")
+MAIN_SELECTORS = tuple(CSSSelector(css) for css in ("article", "[itemprop=articleBody]", "main", "[role=main]"))
+_HOLDS_ARTICLE = CSSSelector("article, main, h1, h2, p p")
+_HOLDS_NAV = CSSSelector("nav, form")
 # Class or id words of page chrome that sits inside the content area.
 _CHROME = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|sign-?up|comments?|breadcrumbs?|"
@@ -58,9 +61,9 @@ def parse_fragment(html: str) -> HtmlElement:
 def main_content(page: HtmlElement) -> HtmlElement:
     """The article body of a sanitized page: <article>/articleBody/<main>, else readability's pick."""
     for selector in MAIN_SELECTORS:
-        found = [el for el in page.cssselect(selector) if _text_length(el) > 0]
+        found = [el for el in selector(page) if _text_length(el) > 0]
         if found:
-            return max(found, key=_text_length) if selector == "article" else found[0]
+            return max(found, key=_text_length) if selector is MAIN_SELECTORS[0] else found[0]
     drop_chrome(page)
     summary = Document(lxml.html.tostring(page, encoding="unicode")).summary(html_partial=True)
     picked = parse_fragment(summary)
@@ -81,9 +84,9 @@ def is_chrome(element: HtmlElement) -> bool:
     if tag == "nav" or element.get("role", "") in _CHROME_ROLES:
         return True
     if tag == "form":
-        return not element.cssselect("article, main, h1, h2, p p")
+        return not _HOLDS_ARTICLE(element)
     if tag == "header":
-        return bool(element.cssselect("nav, form"))
+        return bool(_HOLDS_NAV(element))
     marks = f"{element.get('class', '')} {element.get('id', '')}"
     if tag in {"article", "main", "body"} or not _CHROME.search(marks):
         return False

@@ -43,7 +43,9 @@ def plain_text(value: object) -> str:
     """A metadata value as one line of plain text: markup stripped, entities decoded."""
     if not isinstance(value, str):
         return ""
-    return normalize_space(html.unescape(nh3.clean(value, tags=set())))
+    if "<" in value:
+        value = nh3.clean(value, tags=set())
+    return normalize_space(html.unescape(value) if "&" in value else value)
 
 
 def http_url(value: object) -> str | None:
