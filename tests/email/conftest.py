@@ -182,7 +182,7 @@ def tls_smtp_server(tls_files: tuple[Path, Path]) -> Iterator[SmtpServer]:
 
     def authenticator(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
         ok = auth_data.login == b"newsletter" and auth_data.password == b"s3cret"
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd sends the 535 itself
 
     state = SmtpServer(port=free_port())
     controller = Controller(
