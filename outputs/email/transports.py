@@ -128,8 +128,9 @@ class SmtpTransport:
 
     def _refused(self, code: int, reply: bytes | str, what: str) -> None:
         detail = f"SMTP {code} {_text(reply)} for {what}"
-        if code == 421:  # the server is closing the connection
+        if code == 421:  # the server is closing the connection: nothing more goes through it now
             self._drop()
+            raise ServerUnavailable(detail)
         if code >= 500:
             raise Bounce(detail)
         raise DeliveryError(detail, transient=True)
