@@ -3,7 +3,7 @@
     POST /hooks/article-published   body: a URL, {"url": ...}, or the article itself (text, HTML, Markdown)
         X-Syndicate-Timestamp: <unix seconds>
         X-Syndicate-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>." + body, keyed by the webhook secret>
-    GET|POST /unsubscribe?token=...
+    GET|POST /unsubscribe?token=...  (also /email/unsubscribe, the email channel's default link)
     GET /feeds/{name}
 """
 
@@ -170,7 +170,9 @@ def create_app(settings: Settings, emit: Emit | None = None, clock: Clock | None
         except InputError as exc:
             raise HTTPException(400, f"this unsubscribe link does not work: {exc.problem}") from None
 
+    # /email/unsubscribe is where the email channel's links point by default (email.unsubscribe_url).
     @app.get("/unsubscribe", response_class=HTMLResponse)
+    @app.get("/email/unsubscribe", response_class=HTMLResponse, include_in_schema=False)
     def confirm_unsubscribe(token: str = "") -> HTMLResponse:
         """The page a click on the footer link shows; the POST does the unsubscribing."""
         email = subscriber(token)
@@ -181,6 +183,7 @@ def create_app(settings: Settings, emit: Emit | None = None, clock: Clock | None
         return _page("Unsubscribe", form)
 
     @app.post("/unsubscribe", response_class=HTMLResponse)
+    @app.post("/email/unsubscribe", response_class=HTMLResponse, include_in_schema=False)
     def one_click_unsubscribe(token: str = "") -> HTMLResponse:
         """RFC 8058 one-click (mail clients POST `List-Unsubscribe=One-Click`) and the confirmation form."""
         email = subscriber(token)

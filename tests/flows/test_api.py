@@ -135,6 +135,8 @@ def test_one_click_unsubscribe_over_http_updates_the_subscriber_store(served: tu
     assert store.get("reader@example.com").status == "unsubscribed"
     assert store.get("other@example.com").status == "subscribed"
 
+    again = httpx.post(f"{url}/email/unsubscribe", params={"token": token}, data={"List-Unsubscribe": "One-Click"})
+    assert again.status_code == 200 and "already unsubscribed" in again.text  # the email channel's default path
     forged = httpx.post(f"{url}/unsubscribe", params={"token": token[:-3] + "AAA"}, data={"List-Unsubscribe": "One-Click"})
     assert forged.status_code == 400
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,10 +19,18 @@ NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(folder)): comparable(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_the_prefect_flow_writes_byte_identical_outputs_to_the_in_process_run(tmp_path: Path) -> None:
+def comparable(path: Path) -> bytes:
+    """The file's bytes; in .eml files the MIME boundary, which Python's email package draws at random, is masked."""
+    data = path.read_bytes()
+    return re.sub(rb"={15}\d+==", b"=BOUNDARY=", data) if path.suffix == ".eml" else data
+
+
+def test_the_prefect_flow_writes_byte_identical_outputs_to_the_in_process_run(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNDICATE_EMAIL__SIGNING_KEY", "one-key-for-both-runs-0123456789")  # else one per data_dir
     in_process = write_config(tmp_path / "a")
     through_prefect = write_config(tmp_path / "b")
     expected = run_pipeline([str(ROOT / "examples")], load_settings(in_process), now=NOW)
