@@ -18,7 +18,8 @@ def main(db_url: str, port: int, data_dir: str, out_dir: str) -> None:
     settings = Settings(
         database_url=db_url, data_dir=Path(data_dir), out_dir=Path(out_dir),
         # Slow enough (250/s) that the test can kill it mid-campaign.
-        email=EmailSettings(backend="smtp", smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False, rate_limit=250),
+        email=EmailSettings(backend="smtp", smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False, rate_limit=250,
+                            kinds=["tip"]),
     )
     article = parse_and_segment(SAMPLE.read_bytes(), str(SAMPLE.relative_to(EXAMPLES.parent))).articles[0]
     report = send_campaign(article_campaign(article, settings, "all"), settings, open_database(db_url), now=NOW)

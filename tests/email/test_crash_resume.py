@@ -38,7 +38,7 @@ def test_a_dropped_connection_then_resume_sends_each_subscriber_one_message_id(
 ) -> None:
     emails = add_subscribers(engine, SUBSCRIBERS)
     campaign = article_campaign(sample_article, settings, "all")
-    configured = smtp_settings(settings, smtp_server)
+    configured = smtp_settings(settings, smtp_server, kinds=["tip"])  # a small issue keeps 500 sends quick
     smtp_server.drop_at = {200}  # message 200 arrives, the server drops before answering and stays down
 
     first = send_campaign(campaign, configured, engine, now=NOW, sleep=lambda _: None)
@@ -76,7 +76,7 @@ def test_a_killed_process_then_resume_sends_each_subscriber_one_message_id(
     assert 150 <= delivered < SUBSCRIBERS
 
     campaign = article_campaign(sample_article, settings, "all")
-    resumed = send_campaign(campaign, smtp_settings(settings, smtp_server), engine, now=NOW)
+    resumed = send_campaign(campaign, smtp_settings(settings, smtp_server, kinds=["tip"]), engine, now=NOW)
     statuses = Counter(SendLedger(engine).statuses(campaign.id).values())
     assert statuses == {"sent": SUBSCRIBERS}
     assert resumed.sent + resumed.skipped == SUBSCRIBERS and resumed.in_flight  # the killed batch was in flight
