@@ -81,7 +81,7 @@ def test_there_is_something_to_strip(cases: list[Case]) -> None:
     assert len(cases) > 500
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(data=st.data())
 def test_stripping_anything_an_email_or_feed_item_must_carry_is_caught(
     published: Published, cases: list[Case], data: st.DataObject
@@ -111,7 +111,7 @@ def test_stripping_anything_an_email_or_feed_item_must_carry_is_caught(
     assert any(name in c.gap.missing_citations + c.gap.missing_disclosures for c in mine), (case, after)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_a_post_stripped_of_its_disclosure_prefix_or_link_is_caught(
     published: Published, social_files: list[SocialFile], data: st.DataObject
