@@ -97,7 +97,7 @@ def marked_text(text: str, markers: Sequence[Marker], sources: dict[str, Source]
     for index, chunk in enumerate(chunks):
         end = start + len(chunk)
         last = index == len(chunks) - 1
-        parts: list[Markup] = []
+        parts: list[str] = []
         position = start
         # A marker in the blank line between paragraphs belongs to the paragraph before it.
         for at, citation_id in cuts:
@@ -107,30 +107,30 @@ def marked_text(text: str, markers: Sequence[Marker], sources: dict[str, Source]
                 parts.append(_marker(sources[citation_id]))
                 position = at
         parts.append(escape(text[position:end]))
-        paragraph = Markup("").join(parts).strip()
+        paragraph = "".join(parts).strip()
         if paragraph:
-            paragraphs.append(paragraph)
+            paragraphs.append(Markup(paragraph))
         start = end + 2
     return paragraphs
 
 
-def _marker(source: Source) -> Markup:
-    label = f"[{source.number}]"
+# The builders below join pieces that are each either escape()d text or Markup built the same
+# way; markupsafe's C escape keeps a 10,000-item feed fast where Markup.format would not.
+
+
+def _marker(source: Source) -> str:
     if source.url:
-        return Markup('<sup><a href="{}">{}</a></sup>').format(source.url, label)
-    return Markup("<sup>{}</sup>").format(label)
+        return f'<sup><a href="{escape(source.url)}">[{source.number}]</a></sup>'
+    return f"<sup>[{source.number}]</sup>"
 
 
 def _paragraphs(text: str, markers: Sequence[Marker], sources: dict[str, Source]) -> Markup:
-    return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in marked_text(text, markers, sources))
+    return Markup("\n".join(f"<p>{p}</p>" for p in marked_text(text, markers, sources)))
 
 
 def _items(items: Sequence[Item], sources: dict[str, Source]) -> Markup:
-    lines = [
-        Markup("<li>{}</li>").format(Markup(" ").join(marked_text(i.text, _item_markers(i), sources)))
-        for i in items
-    ]
-    return Markup("<ul>\n{}\n</ul>").format(Markup("\n").join(lines))
+    lines = "\n".join(f"<li>{' '.join(marked_text(i.text, _item_markers(i), sources))}</li>" for i in items)
+    return Markup(f"<ul>\n{lines}\n</ul>")
 
 
 def _item_markers(item: Item) -> list[Marker]:
@@ -139,43 +139,45 @@ def _item_markers(item: Item) -> list[Marker]:
     return [*item.markers, *(Marker(citation=c, at=len(item.text)) for c in item.citations if c not in placed)]
 
 
+def _quote(body: Markup, speaker: str | None) -> Markup:
+    said = f"\n<p>— {escape(speaker)}</p>" if speaker else ""
+    return Markup(f"<blockquote>\n{body}\n</blockquote>{said}")
+
+
+def _definition(term: str, body: Markup) -> Markup:
+    return Markup(f"<dl>\n<dt><dfn>{escape(term)}</dfn></dt>\n<dd>{body}</dd>\n</dl>")
+
+
 def segment_body(segment: Segment, sources: dict[str, Source], *, summary: str | None = None) -> Markup:
     """A segment's body by kind; with `summary`, only that text stands for the body."""
     if summary is not None:
-        return Markup("<p>{}</p>").format(summary)
+        return Markup(f"<p>{escape(summary)}</p>")
     if segment.kind == "quote":
-        quote = _paragraphs(segment.text, segment.markers, sources)
-        return Markup("<blockquote>\n{}\n</blockquote>\n<p>— {}</p>").format(quote, segment.speaker or segment.heading)
+        return _quote(_paragraphs(segment.text, segment.markers, sources), segment.speaker or segment.heading)
     if segment.kind == "definition":
-        return Markup("<dl>\n<dt><dfn>{}</dfn></dt>\n<dd>{}</dd>\n</dl>").format(
-            segment.heading, _paragraphs(segment.text, segment.markers, sources)
-        )
+        return _definition(segment.heading, _paragraphs(segment.text, segment.markers, sources))
     if segment.kind == "list":
         intro = _paragraphs(segment.intro or "", [], sources)
-        return Markup("{}\n{}").format(intro, _items(segment.items, sources)).strip()
+        return Markup(f"{intro}\n{_items(segment.items, sources)}".strip())
     return _paragraphs(segment.text, segment.markers, sources)
 
 
 def article_body(blocks: Sequence[Block], sources: dict[str, Source]) -> Markup:
     """An article's cleaned body, block by block, with numbered citation markers."""
-    return Markup("\n").join(_block(block, sources) for block in blocks)
+    return Markup("\n".join(_block(block, sources) for block in blocks))
 
 
 def _block(block: Block, sources: dict[str, Source]) -> Markup:
     if block.kind == "heading":
         level = min(max((block.level or 1) + 1, 2), 6)
-        return Markup("<h{0}>{1}</h{0}>").format(level, block.text)
+        return Markup(f"<h{level}>{escape(block.text)}</h{level}>")
     if block.kind == "list":
         return _items(block.items, sources)
     if block.kind == "quote":
-        quote = _paragraphs(block.text, block.markers, sources)
-        said = Markup("\n<p>— {}</p>").format(block.speaker) if block.speaker else Markup("")
-        return Markup("<blockquote>\n{}\n</blockquote>{}").format(quote, said)
+        return _quote(_paragraphs(block.text, block.markers, sources), block.speaker)
     if block.kind == "definition":
-        return Markup("<dl>\n<dt><dfn>{}</dfn></dt>\n<dd>{}</dd>\n</dl>").format(
-            block.title or "", _paragraphs(block.text, block.markers, sources)
-        )
+        return _definition(block.title or "", _paragraphs(block.text, block.markers, sources))
     if block.kind == "callout":
-        title = Markup("<h3>{}</h3>\n").format(block.title) if block.title else Markup("")
-        return Markup('<div class="callout">\n{}{}\n</div>').format(title, _paragraphs(block.text, block.markers, sources))
+        title = f"<h3>{escape(block.title)}</h3>\n" if block.title else ""
+        return Markup(f'<div class="callout">\n{title}{_paragraphs(block.text, block.markers, sources)}\n</div>')
     return _paragraphs(block.text, block.markers, sources)

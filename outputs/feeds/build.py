@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -93,9 +93,9 @@ def feed_keys(spec: FeedSpec, feeds: FeedSettings) -> dict[FeedFormat, str]:
     return {fmt: f"{spec.name}{FORMATS[fmt].extension}" for fmt in feeds.formats}
 
 
-def build_feeds(settings: Settings, store: ArticleStore, only: str | None = None,
+def build_feeds(settings: Settings, store: ArticleStore, only: str | Collection[str] | None = None,
                 storage: Storage | None = None) -> FeedBuildReport:
-    """Build every feed (or just `only`) from the whole store and publish what changed.
+    """Build every feed (or just the one or several named in `only`) from the whole store; publish what changed.
 
     Raises ConfigError for an unknown `only`, DeliveryError when storage fails; a failed WebSub
     ping is only a problem in the report (the feeds are already published).
@@ -103,10 +103,12 @@ def build_feeds(settings: Settings, store: ArticleStore, only: str | None = None
     feeds = settings.feeds
     specs = feed_specs(settings)
     if only is not None:
-        specs = [s for s in specs if s.name == only]
-        if not specs:
-            known = ", ".join(s.name for s in feed_specs(settings))
-            raise ConfigError(f"feeds: no feed named {only!r}; known feeds: {known}")
+        wanted = {only} if isinstance(only, str) else set(only)
+        unknown = sorted(wanted - {s.name for s in specs})
+        if unknown:
+            known = ", ".join(s.name for s in specs)
+            raise ConfigError(f"feeds: no feed named {', '.join(map(repr, unknown))}; known feeds: {known}")
+        specs = [s for s in specs if s.name in wanted]
     storage = storage or storage_for(settings)
     state = _load_state(storage)
     inputs = _fingerprint(_store_rows(store), settings.site.model_dump_json(), feeds.model_dump_json(), _code())

@@ -12,7 +12,7 @@ VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def render_json_feed(feed: Feed) -> bytes:
-    """The feed as JSON Feed 1.1 bytes (UTF-8, stable key order)."""
+    """The feed as compact JSON Feed 1.1 bytes (UTF-8, stable key order)."""
     document: dict[str, object] = {
         "version": VERSION,
         "title": feed.spec.title,
@@ -25,7 +25,8 @@ def render_json_feed(feed: Feed) -> bytes:
     if feed.hub_url:
         document["hubs"] = [{"type": "WebSub", "url": feed.hub_url}]
     document["items"] = [_item(item) for item in feed.items]
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # No indent: json's C encoder only runs on compact output, several times faster on big feeds.
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _item(item: FeedItem) -> dict[str, object]:
