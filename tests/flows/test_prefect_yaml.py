@@ -49,7 +49,7 @@ def test_serve_builds_every_deployment_with_its_schedules_and_triggers(tmp_path:
     assert set(deployments) == set(BY_NAME)
     assert len(deployments["on-article-published"].triggers) == 1
     assert len(deployments["poll-feeds"].schedules) == 1
-    assert deployments["weekly-digest"].parameters["audience"] == "default"
+    assert deployments["weekly-digest"].parameters["audience"] == "all"
 
 
 def test_syndicate_yaml_can_override_the_served_poll_interval_and_digest_cron(tmp_path: Path) -> None:

@@ -72,3 +72,15 @@ def test_the_run_artifact_lists_segments_outputs_emails_and_integrity_problems(t
     assert "**articles**: articles 1" in markdown and "## Email" in markdown
     assert f"citation {article.citations[0].id} is not among the article's citations" in markdown
     assert "medical" in markdown  # disclosure kinds are listed per article
+
+
+def test_a_digest_goes_out_in_batches_once_and_the_next_one_repeats_no_segment(tmp_path: Path) -> None:
+    from flows.digest import send_digest
+
+    config = write_config(tmp_path, channels=["articles", "email"], orchestration={"batch_size": 1})
+    run_pipeline([str(ROOT / "examples")], load_settings(config))  # imports examples/subscribers.csv
+    first = send_digest(audience="all", config=str(config))
+    assert first["sent"] > 0 and first["failed"] == 0
+    assert first["batches"] == first["sent"] + first["skipped"]  # one task per batch of 1 recipient
+    second = send_digest(audience="all", config=str(config))
+    assert second.get("sent", 0) == 0
