@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -101,23 +101,15 @@ def build_feeds(settings: Settings, store: ArticleStore, only: str | Collection[
     ping is only a problem in the report (the feeds are already published).
     """
     feeds = settings.feeds
-    specs = feed_specs(settings)
-    if only is not None:
-        wanted = {only} if isinstance(only, str) else set(only)
-        unknown = sorted(wanted - {s.name for s in specs})
-        if unknown:
-            known = ", ".join(s.name for s in specs)
-            raise ConfigError(f"feeds: no feed named {', '.join(map(repr, unknown))}; known feeds: {known}")
-        specs = [s for s in specs if s.name in wanted]
+    specs = _chosen(feed_specs(settings), only)
     storage = storage or storage_for(settings)
     state = _load_state(storage)
+    new_state = {**state, "_pages": {}}
     inputs = _fingerprint(_store_rows(store), settings.site.model_dump_json(), feeds.model_dump_json(), _code())
     site = Site(settings.site.name, settings.site.base_url, feeds.tag_date)
     base = feeds.public_base_url.rstrip("/") + "/"
     report = FeedBuildReport()
     stored: list | None = None  # loaded once, and only if some feed needs rendering
-    new_state = dict(state)
-    written_urls: list[str] = []
 
     for spec in specs:
         keys = feed_keys(spec, feeds)
@@ -131,39 +123,47 @@ def build_feeds(settings: Settings, store: ArticleStore, only: str | Collection[
             stored = store.all()
         feed = build_feed(spec, stored, site, self_urls={fmt: base + key for fmt, key in keys.items()},
                           hub_url=feeds.websub_hub)
+        files = {key: FORMATS[fmt].render(feed) for fmt, key in keys.items()}
         result = FeedResult(spec.name, len(feed.items))
-        hashes: dict[str, str] = {}
         for fmt, key in keys.items():
-            data = FORMATS[fmt].render(feed)
-            hashes[key] = hashlib.sha256(data).hexdigest()
-            if _publish(storage, key, data, FORMATS[fmt].content_type, feeds.cache_control, previous.get("files", {})):
-                result.written.append(key)
-                written_urls.append(base + key)
-            else:
-                result.unchanged.append(key)
-        new_state[spec.name] = {"fingerprint": fingerprint, "items": result.items, "files": hashes}
+            fate = _publish(storage, key, files[key], FORMATS[fmt].content_type, feeds.cache_control,
+                            previous.get("files", {}))
+            (result.written if fate else result.unchanged).append(key)
+        new_state[spec.name] = {"fingerprint": fingerprint, "items": result.items, "files": _hashes(files)}
         report.feeds.append(result)
 
-    all_specs = feed_specs(settings)
-    listing = [(spec, feed_keys(spec, feeds)) for spec in all_specs]
+    listing = [(spec, feed_keys(spec, feeds)) for spec in feed_specs(settings)]
     pages = {INDEX_KEY: (render_index(settings.site.name, base, listing), "text/html; charset=utf-8"),
              OPML_KEY: (render_opml(settings.site.name, base, listing), "text/x-opml; charset=utf-8")}
-    page_hashes = new_state.setdefault("_pages", {})
     for key, (data, content_type) in pages.items():
-        if _publish(storage, key, data, content_type, feeds.cache_control, state.get("_pages", {})):
-            report.written.append(storage.location(key))
-        else:
-            report.unchanged.append(storage.location(key))
-        page_hashes[key] = hashlib.sha256(data).hexdigest()
+        fate = _publish(storage, key, data, content_type, feeds.cache_control, state.get("_pages", {}))
+        (report.written if fate else report.unchanged).append(storage.location(key))
+    new_state["_pages"] = _hashes({key: data for key, (data, _) in pages.items()})
 
     for result in report.feeds:
         report.written += [storage.location(k) for k in result.written]
         report.unchanged += [storage.location(k) for k in result.unchanged]
     if new_state != state:
         storage.put(STATE_KEY, _dump_state(new_state), "application/json", "no-cache")
+    written_urls = [base + key for result in report.feeds for key in result.written]
     if feeds.websub_hub and written_urls:
         report.problems += ping_hub(feeds.websub_hub, written_urls)
     return report
+
+
+def _chosen(specs: list[FeedSpec], only: str | Collection[str] | None) -> list[FeedSpec]:
+    if only is None:
+        return specs
+    wanted = {only} if isinstance(only, str) else set(only)
+    unknown = sorted(wanted - {s.name for s in specs})
+    if unknown:
+        known = ", ".join(s.name for s in specs)
+        raise ConfigError(f"feeds: no feed named {', '.join(map(repr, unknown))}; known feeds: {known}")
+    return [s for s in specs if s.name in wanted]
+
+
+def _hashes(files: dict[str, bytes]) -> dict[str, str]:
+    return {key: hashlib.sha256(data).hexdigest() for key, data in files.items()}
 
 
 def _publish(storage: Storage, key: str, data: bytes, content_type: str, cache_control: str,
@@ -215,7 +215,3 @@ def _load_state(storage: Storage) -> dict:
 
 def _dump_state(state: dict) -> bytes:
     return (json.dumps(state, indent=2, sort_keys=True) + "\n").encode("utf-8")
-
-
-def feed_names(settings: Settings) -> Sequence[str]:
-    return [spec.name for spec in feed_specs(settings)]

@@ -164,3 +164,16 @@ def test_an_unreachable_hub_is_a_problem_in_words_not_a_failed_build(tmp_path, s
     report = build_feeds(settings, store, only="tips")
     assert report.rewritten == ["tips"]
     assert report.problems and "could not notify it" in report.problems[0] and "feeds.websub_hub" in report.problems[0]
+
+
+def test_a_deleted_feed_file_is_written_again_and_only_it(settings, store) -> None:
+    build_feeds(settings, store)
+    (settings.out_dir / "feeds" / "tips.rss").unlink()
+    report = build_feeds(settings, store)
+    assert [Path(p).name for p in report.written] == ["tips.rss"]
+    assert report.rewritten == ["tips"]
+
+
+def test_published_files_are_readable_by_a_web_server(settings, store) -> None:
+    build_feeds(settings, store, only="tips")
+    assert (settings.out_dir / "feeds" / "tips.rss").stat().st_mode & 0o777 == 0o644
