@@ -28,18 +28,25 @@ def parse_feed(data: bytes, source: str) -> tuple[list[Article], list[str]]:
         if reason:
             raise InputError(source, f"not a valid RSS/Atom feed: {reason}")
         raise InputError(source, "the feed has no entries (items); nothing to syndicate")
-    warnings = [f"the feed is not well-formed ({reason}); used the {len(feed.entries)} entries that could be read"] if reason else []
     articles: list[Article] = []
+    skipped: list[str] = []
     for number, entry in enumerate(feed.entries, start=1):
         article = parse_entry(entry, source)
         if article.blocks:
             articles.append(article)
         else:
             title = plain_text(entry.get("title"))
-            warnings.append(f"entry {number}{f' ({title!r})' if title else ''} has no text; skipped it")
+            skipped.append(f"{number} ({title!r})" if title else str(number))
     if not articles:
-        raise InputError(source, "none of the feed's entries has any text (content or summary)")
-    return articles, warnings
+        problem = f"not a valid RSS/Atom feed: {reason}" if reason else "none of the feed's entries has any text"
+        raise InputError(source, problem)
+    # One warning per feed, however many things are wrong with it.
+    notes = []
+    if reason:
+        notes.append(f"the feed is not well-formed ({reason}); used the {len(articles)} readable entries")
+    if skipped:
+        notes.append(f"skipped entr{'y' if len(skipped) == 1 else 'ies'} {', '.join(skipped)}: no text")
+    return articles, ["; ".join(notes)] if notes else []
 
 
 def parse_entry(entry: Any, source: str) -> Article:

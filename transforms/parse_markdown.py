@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +20,9 @@ from transforms.model import Article, Disclosure, DisclosureKind, Person
 from transforms.parse_html import parse_html_fragment
 from transforms.text import normalize_space, slugify
 
+# Error messages show the offending value, but never more than a line of it (think YAML alias bombs).
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxlevel = 60, 60, 4, 4, 2
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
@@ -115,7 +119,7 @@ def _split(text: str, source: str) -> tuple[FrontMatter, str]:
             given = given[part] if isinstance(given, (dict, list)) else given
         field = ".".join(str(part) for part in path)
         message = error["msg"].removeprefix("Value error, ")
-        raise InputError(source, f"front matter field '{field}': {message} (got {given!r}); fix or remove it") from None
+        raise InputError(source, f"front matter field '{field}': {message} (got {_SHORT.repr(given)}); fix or remove it") from None
 
 
 def _people(entries: list[str | dict[str, str]]) -> list[Person]:
