@@ -193,8 +193,9 @@ def post_check(post: PostOutput, article: Article, prefixes: Mapping[str, str], 
     problems = []
     if rule.link_in_text:
         page = _page(article_url(article, base_url))
-        shown = [u for u in (post.link, *post.facet_links) if u and (u in " ".join(post.parts) or u in post.facet_links)]
-        if not any(_page(u) == page for u in shown):
+        # The link counts where a reader can follow it: in the text, or (Bluesky) in a link facet.
+        followable = [*(u for u in urls_in(" ".join(post.parts))), *post.facet_links]
+        if not any(_page(u) == page for u in followable):
             problems.append("no link to the article in the post")
     for number, part in enumerate(post.parts, 1):
         if not rule.fits(part):
