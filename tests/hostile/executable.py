@@ -28,7 +28,9 @@ def executable_in_html(markup: str) -> list[str]:
         if not isinstance(element.tag, str):
             continue
         tag = element.tag.lower().rsplit("}", 1)[-1]
-        if tag in DANGEROUS_TAGS:
+        if tag == "iframe" and _is_sandboxed_preview(element):
+            found += [f"inside a preview iframe: {p}" for p in executable_in_html(element.get("srcdoc") or "")]
+        elif tag in DANGEROUS_TAGS:
             found.append(f"<{tag}>")
         if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
             found.append("<meta http-equiv=refresh>")
@@ -43,6 +45,12 @@ def executable_in_html(markup: str) -> list[str]:
             if lowered == "style" and _BAD_CSS.search(value):
                 found.append(f"style={value[:40]!r} on <{tag}>")
     return found
+
+
+def _is_sandboxed_preview(element) -> bool:  # type: ignore[no-untyped-def]
+    """A review page may show an email in <iframe srcdoc sandbox>: no src, scripts not allowed."""
+    sandbox = element.get("sandbox")
+    return element.get("src") is None and sandbox is not None and "allow-scripts" not in sandbox
 
 
 def executable_in_file(path: Path) -> list[str]:

@@ -104,3 +104,6 @@ def test_the_scanner_itself_catches_what_it_looks_for() -> None:
     assert executable_in_html("<script>alert(1)</script>") == ["<script>"]
     assert executable_in_html('<p style="width: expression(alert(1))">a</p>')
     assert executable_in_html('<p>javascript: is just a word here</p>') == []
+    assert executable_in_html('<iframe srcdoc="&lt;p&gt;ok&lt;/p&gt;" sandbox=""></iframe>') == []
+    assert executable_in_html('<iframe srcdoc="&lt;p&gt;ok&lt;/p&gt;"></iframe>') == ["<iframe>"]
+    assert executable_in_html('<iframe srcdoc="&lt;script&gt;x&lt;/script&gt;" sandbox=""></iframe>')
