@@ -8,29 +8,28 @@ note and the link are never removed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import regex
 
-from transforms.errors import ConfigError
-from transforms.links import add_utm, segment_url
+from transforms.links import add_utm, article_url, segment_url
 from transforms.model import Article, Citation, Image, Segment
+from transforms.social.fit import Fitter, Frame, Span
 from transforms.social.platforms import Platform, PlatformRule, rule_for, utf16_length, utf8_length
 from transforms.social.post import Post, PostPart
-from transforms.social.trim import Cut, Trimmable, best_cut, clean, piece, trim_to_fit
+from transforms.social.trim import Trimmable, clean, piece, trim_to_fit
 
 if TYPE_CHECKING:  # plain data; importing it at run time would be circular (it names the platforms)
     from outputs.social.config import SocialSettings
 
 PREFIX_ORDER = ("sponsorship", "affiliate", "editorial", "medical", "other")
-MAX_THREAD_PARTS = 3
 MAX_ALT_TEXT = 1000  # X's alt-text limit, the smallest of the seven platforms that take alt text
 BLUESKY_LINK_DISPLAY = 40
 MAX_SOURCE_NAME = 40  # a citation known only by its title is named by the title's first words
-MIN_BODY = 40  # a "via" line is dropped rather than leave the body shorter than this many characters
 
 _TAG_WORD = regex.compile(r"[\p{L}\p{N}\p{M}_]+")
 _FIRST_SENTENCE = regex.compile(r"^(.+?[.!?])(?:\s|$)")
@@ -47,27 +46,7 @@ class ArticleFrame:
     campaign: str
     image: Image | None
     alt_text: str | None
-
-
-@dataclass(frozen=True)
-class Frame:
-    """Everything of one post around its body."""
-
-    lead: str
-    meta: str
-    link_line: str
-    tags: str
-    single_line: bool
-
-    def assemble(self, body: str) -> str:
-        first = f"{self.lead} {body}" if self.lead and body else self.lead or body
-        tail = [line for line in (self.meta, self.link_line) if line]
-        text = first
-        if tail:
-            text += ("\n" if self.single_line else "\n\n") + "\n".join(tail)
-        if self.tags:
-            text += ("\n" if self.single_line else "\n\n") + self.tags
-        return text
+    link_in_bio: str
 
 
 # --- per article ----------------------------------------------------------------------------
@@ -80,11 +59,39 @@ def compose_posts(
     frame = article_frame(article, settings)
     wanted = [p for p in settings.platforms if platforms is None or p in platforms]
     rules = [rule_for(p, settings.mastodon_max_characters) for p in wanted]
+    lengths: dict[tuple[str, str], int] = {}
     posts: list[Post] = []
     for segment in article.segments:
         if segment.kind in settings.kinds:
-            posts.extend(compose_segment(article, segment, frame, rule, settings, base_url) for rule in rules)
+            material = SegmentMaterial(article, segment)
+            posts.extend(compose_segment(material, frame, rule, settings, base_url, lengths) for rule in rules)
     return posts
+
+
+@dataclass
+class SegmentMaterial:
+    """What every platform's post of one segment is made from, prepared once."""
+
+    article: Article
+    segment: Segment
+    _bodies: dict[bool, Span] = field(default_factory=dict)
+
+    def body(self, single_line: bool) -> Span:
+        if single_line not in self._bodies:
+            self._bodies[single_line] = Span(Trimmable(segment_body(self.segment, single_line)))
+        return self._bodies[single_line]
+
+    @cached_property
+    def via(self) -> list[str]:
+        return via_variants(self.article, self.segment)
+
+    @cached_property
+    def list_title(self) -> str:
+        return list_title(self.segment)
+
+    @cached_property
+    def leads(self) -> list[str]:
+        return [lead for lead in (item_lead(item.text) for item in self.segment.items) if lead]
 
 
 def article_frame(article: Article, settings: SocialSettings) -> ArticleFrame:
@@ -97,6 +104,7 @@ def article_frame(article: Article, settings: SocialSettings) -> ArticleFrame:
         campaign=settings.utm_campaign or article.slug,
         image=image,
         alt_text=alt_text(image) if image is not None else None,
+        link_in_bio=clean(settings.link_in_bio_text),
     )
 
 
@@ -173,36 +181,44 @@ def source_name(citation: Citation) -> str:
 
 
 def compose_segment(
-    article: Article, segment: Segment, frame: ArticleFrame, rule: PlatformRule, settings: SocialSettings, base_url: str
+    material: SegmentMaterial,
+    frame: ArticleFrame,
+    rule: PlatformRule,
+    settings: SocialSettings,
+    base_url: str,
+    lengths: dict[tuple[str, str], int] | None = None,
 ) -> Post:
     """The post (or thread) for one segment on one platform."""
-    link = add_utm(segment_url(article, segment, base_url), source=rule.name, medium="social", campaign=frame.campaign)
-    link_line = link_display(rule, link) if rule.link_in_text else clean(settings.link_in_bio_text)
+    article, segment = material.article, material.segment
+    link = tracked_link(article, segment, base_url, rule.name, frame.campaign)
+    link_line = link_display(rule, link) if rule.link_in_text else frame.link_in_bio
     cap = min(settings.hashtags.caps.get(rule.name, 0), rule.max_hashtags)
     tags = list(frame.hashtags[:cap])
     frames = [
         Frame(frame.prefix, " · ".join(p for p in (via, frame.medical) if p), link_line, "", rule.single_line)
-        for via in via_variants(article, segment)
+        for via in material.via
     ]
-    fitter = Fitter(rule, article, segment)
+    fitter = Fitter(rule, f"article {article.slug!r}, segment {segment.id!r}", {} if lengths is None else lengths)
     if segment.kind == "list":
-        leads = [lead for lead in (item_lead(item.text) for item in segment.items) if lead]
-        text, trimmed, used_tags = fitter.fit_list(frames, tags, list_title(segment), leads)
+        text, trimmed, used_tags = fitter.fit_list(frames, tags, material.list_title, material.leads)
         parts = [text]
     else:
-        body = Trimmable(segment_body(segment, rule.single_line))
+        body = material.body(rule.single_line)
         text, trimmed, used_tags = fitter.fit_text(frames, tags, body)
         parts = [text]
         if trimmed and rule.threads and segment.kind == "faq":
             thread = fitter.fit_thread(frames, body)
             if thread is not None:
                 (parts, trimmed), used_tags = thread, []
+    # Built without re-validation: every field comes from validated models or from this function.
     thread_parts = [
-        PostPart(text=p, length=rule.length(p), facets=facets(rule, p, link, link_line, used_tags if i == 0 else []))
+        PostPart.model_construct(
+            text=p, length=fitter.length(p), facets=facets(rule, p, link, link_line, used_tags if i == 0 else [])
+        )
         for i, p in enumerate(parts)
     ]
     first = thread_parts[0]
-    return Post(
+    return Post.model_construct(
         platform=rule.name,
         article_id=article.id,
         article_slug=article.slug,
@@ -221,6 +237,20 @@ def compose_segment(
         alt_text=frame.alt_text,
         citations=[c for c in article.citations if c.id in segment.citations],
     )
+
+
+def tracked_link(article: Article, segment: Segment, base_url: str, platform: Platform, campaign: str) -> str:
+    """The segment's URL with utm_source=<platform>, utm_medium=social, utm_campaign=<campaign>."""
+    base = article_url(article, base_url)
+    if "#" in base:
+        return add_utm(segment_url(article, segment, base_url), source=platform, medium="social", campaign=campaign)
+    # The same as tagging segment_url(...), computed once per article and platform.
+    return f"{_tagged_article_url(base, platform, campaign)}#{segment.anchor}"
+
+
+@lru_cache(maxsize=4096)
+def _tagged_article_url(url: str, platform: str, campaign: str) -> str:
+    return add_utm(url, source=platform, medium="social", campaign=campaign)
 
 
 def segment_body(segment: Segment, single_line: bool) -> str:
@@ -288,149 +318,3 @@ def _facet(text: str, start: int, length: int, feature: dict) -> dict:
 
 
 # --- fitting ---------------------------------------------------------------------------------
-
-
-class Fitter:
-    """Finds the fullest post that fits one platform, for one segment."""
-
-    def __init__(self, rule: PlatformRule, article: Article, segment: Segment) -> None:
-        self.rule = rule
-        self.where = f"article {article.slug!r}, segment {segment.id!r}"
-
-    def fit_text(self, frames: list[Frame], tags: list[str], body: Trimmable) -> tuple[str, bool, list[str]]:
-        """(text, trimmed, hashtags used) for a body that may be cut anywhere `body.cuts` allows."""
-        whole = self._whole(frames[0], tags, body.text)
-        if whole is not None:
-            return whole
-        for frame in frames:
-            cut = self._cut(frame, body)
-            if cut is not None and (cut.end >= min(MIN_BODY, len(body.text)) or frame is frames[-1]):
-                return frame.assemble(body.render(cut)), True, []
-        return self._bare(frames[-1]), True, []
-
-    def fit_list(
-        self, frames: list[Frame], tags: list[str], title: str, leads: list[str]
-    ) -> tuple[str, bool, list[str]]:
-        """The list's title and as many of its first items as fit; else the title and first item, cut."""
-        single_line = frames[0].single_line
-
-        def body(count: int) -> str:
-            more = count < len(leads)
-            if single_line:
-                return piece(f"{title} " + "; ".join(leads[:count]) + (" …" if more else ""))
-            return "\n".join([title, *(f"• {lead}" for lead in leads[:count]), *(["• …"] if more else [])])
-
-        whole = self._whole(frames[0], tags, body(len(leads)))
-        if whole is not None:
-            return whole
-        for frame in frames:
-            low, high, best = 1, len(leads) - 1, 0
-            while low <= high:
-                middle = (low + high) // 2
-                if self.rule.fits(frame.assemble(body(middle))):
-                    best, low = middle, middle + 1
-                else:
-                    high = middle - 1
-            if best:
-                return frame.assemble(body(best)), True, []
-        return self.fit_text(frames, [], Trimmable(piece(f"{title} {leads[0]}" if leads else title)))
-
-    def fit_thread(self, frames: list[Frame], body: Trimmable) -> tuple[list[str], bool] | None:
-        """2-3 posts carrying the body, split at sentence ends where possible (the last one cut if it
-        must be), and whether anything was cut; None when it would not be a thread."""
-        parts: list[str] = []
-        remaining, candidates, trimmed = body, frames, False
-        # Later parts repeat the disclosure, medical note and link, but not the sources or hashtags.
-        later = [replace(frames[-1], tags="")]
-        for index in range(MAX_THREAD_PARTS):
-            whole = next((f.assemble(remaining.text) for f in candidates
-                          if self.rule.fits(f.assemble(remaining.text))), None)
-            if whole is not None:
-                parts.append(whole)
-                break
-            last = index == MAX_THREAD_PARTS - 1
-            chosen = self._split(candidates, remaining, sentences_only=not last)
-            if chosen is None:
-                trimmed = True
-                break
-            frame, cut = chosen
-            if last or not cut.sentence:
-                parts.append(frame.assemble(remaining.render(cut)))
-            else:
-                parts.append(frame.assemble(remaining.text[: cut.end]))
-            rest = remaining.text[cut.end:].strip()
-            if last:
-                trimmed = bool(rest)
-                break
-            if not rest:
-                break
-            remaining = Trimmable(rest if cut.sentence else "…" + rest)
-            candidates = later
-        return (parts, trimmed) if len(parts) > 1 else None
-
-    def _split(self, frames: list[Frame], body: Trimmable, sentences_only: bool) -> tuple[Frame, Cut] | None:
-        for frame in frames:
-            # A short first part is fine when it ends a sentence: the next parts carry the rest.
-            cut = self._cut(frame, body, sentences_only=True) if sentences_only else None
-            if cut is not None:
-                return frame, cut
-            cut = self._cut(frame, body)
-            if cut is not None and (cut.end >= min(MIN_BODY, len(body.text)) or frame is frames[-1]):
-                return frame, cut
-        return None
-
-    def _whole(self, frame: Frame, tags: list[str], body: str) -> tuple[str, bool, list[str]] | None:
-        for count in range(len(tags), -1, -1):
-            text = replace(frame, tags=" ".join(tags[:count])).assemble(body)
-            if self.rule.fits(text):
-                return text, False, tags[:count]
-        return None
-
-    def _cut(self, frame: Frame, body: Trimmable, sentences_only: bool = False) -> Cut | None:
-        """The best cut of `body` under `frame`, estimated by additive counting, then checked exactly.
-
-        `sentences_only` looks for a clean sentence end with no ellipsis (a thread part that continues).
-        """
-        cuts = [c for c in body.cuts if c.sentence] if sentences_only else body.cuts
-
-        def render(cut: Cut) -> str:
-            return body.text[: cut.end] if sentences_only else body.render(cut)
-
-        cut = best_cut(cuts, self._estimator(frame, body, with_suffix=not sentences_only))
-        if cut is not None and self.rule.fits(frame.assemble(render(cut))):
-            return cut
-        # The estimate was off (a byte limit, clusters fusing across pieces): count each candidate exactly.
-        return best_cut(cuts, lambda c: self.rule.fits(frame.assemble(render(c))))
-
-    def _estimator(self, frame: Frame, body: Trimmable, with_suffix: bool = True) -> Callable[[Cut], bool]:
-        length, limit = self.rule.length, self.rule.limit
-        fixed = length(frame.assemble("x")) - 1
-        measure = prefix_measure(self.rule, body)
-        suffix_cost = {s: length(s) if with_suffix else 0 for s in ("…", " …")}
-        return lambda cut: fixed + measure(cut.end) + suffix_cost[cut.suffix] <= limit
-
-    def _bare(self, frame: Frame) -> str:
-        text = frame.assemble("")
-        if not self.rule.fits(text):
-            raise ConfigError(
-                f"social: on {self.rule.label} ({self.where}) the disclosure, medical note and link alone are "
-                f"over the {self.rule.limit} limit; shorten social.disclosure_prefixes or site.base_url"
-            )
-        return text
-
-
-def prefix_measure(rule: PlatformRule, body: Trimmable) -> Callable[[int], int]:
-    """`end -> rule.length(body.text[:end])` for cluster-boundary ends, mostly without recounting."""
-    from transforms.social.platforms import grapheme_length
-
-    if rule.length is grapheme_length:
-        index = {end: i for i, end in enumerate(body.boundaries)}
-        return lambda end: index[end]
-    cache: dict[int, int] = {}
-
-    def measure(end: int) -> int:
-        if end not in cache:
-            cache[end] = rule.length(body.text[:end])
-        return cache[end]
-
-    return measure

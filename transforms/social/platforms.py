@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-from dataclasses import dataclass
-from typing import Callable, Literal
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import accumulate
+from typing import Literal
 
 import regex
 
@@ -21,6 +25,7 @@ with warnings.catch_warnings():  # twitter_text imports pkg_resources, which war
     from twitter_text.config import config as _twitter_config
     from twitter_text.extract_urls import extract_urls_with_indices
     from twitter_text.regexp.emoji import emoji as _twitter_emoji
+    from twitter_text.regexp.emoji import emoji_list as _twitter_emoji_list
 
 Platform = Literal["x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram"]
 PLATFORMS: tuple[Platform, ...] = ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")
@@ -35,6 +40,17 @@ _X_INVALID = re.compile("[\ufffe\ufeff\uffff]")
 _X_HEAVY = re.compile(
     "[^" + "".join(f"\\U{r['start']:08x}-\\U{r['end']:08x}" for r in _X["ranges"]) + "]"
 )
+# Tokens (between ASCII spaces and newlines) holding a dot: the only places twitter-text finds URLs.
+_DOTTED_TOKEN = re.compile(r"(?<![^ \n])[^ \n.]*\.[^ \n]*")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# Every code point in these ranges is a grapheme cluster of its own (no marks, joiners, emoji or
+# Hangul), so a text made only of them has as many graphemes as code points.
+_SIMPLE_CLUSTERS = re.compile("[\n\x20-\x7e\u00a0-\u02ff\u0370-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e]*")
+# Every emoji twitter-text knows starts with one of these (keycaps start with an ASCII character
+# and always hold U+20E3), so a text without any of them has no emoji to look for.
+_EMOJI_FIRST = frozenset(
+    ["\u20e3"] + [chr(int(e.codepoint.split()[0], 16)) for e in _twitter_emoji_list if int(e.codepoint.split()[0], 16) > 0x7F]
+)
 X_URL_LENGTH: int = _X["transformed_url_length"]
 MASTODON_URL_LENGTH = 23
 
@@ -42,6 +58,31 @@ MASTODON_URL_LENGTH = 23
 def graphemes(text: str) -> list[str]:
     """The extended grapheme clusters of `text` (what a reader sees as characters)."""
     return _GRAPHEME.findall(text)
+
+
+def grapheme_boundaries(text: str) -> list[int]:
+    """Every grapheme cluster boundary of `text`, ascending, 0 and len(text) included."""
+    if _SIMPLE_CLUSTERS.fullmatch(text):
+        return list(range(len(text) + 1))
+    return [0, *accumulate(map(len, _GRAPHEME.findall(text)))]
+
+
+def url_spans(text: str, *, bare_domains: bool = True) -> list[tuple[int, int]]:
+    """(start, end) of each URL twitter-text finds, as `extract_urls_with_indices` would report them.
+
+    URLs never hold a space or newline, so the (slow) extractor runs once per distinct dotted token.
+    """
+    spans = []
+    for token in _DOTTED_TOKEN.finditer(text):
+        offset = token.start()
+        spans.extend((offset + start, offset + end) for start, end in _token_urls(token.group(), bare_domains))
+    return spans
+
+
+@lru_cache(maxsize=32768)
+def _token_urls(token: str, bare_domains: bool) -> tuple[tuple[int, int], ...]:
+    found = extract_urls_with_indices(token, extract_urls_without_protocol=bare_domains)
+    return tuple((u["indices"][0], u["indices"][0] + len(u["url"])) for u in found)
 
 
 def x_length(text: str) -> int:
@@ -52,26 +93,30 @@ def x_length(text: str) -> int:
     (plus the character before each) finds the same matches at a fraction of the cost.
     """
     text = _LINE_ENDINGS.sub("\n", unicodedata.normalize("NFC", text))
-    entities: dict[int, tuple[int, int]] = {}  # start -> (end, weight); URLs win over emoji
-    if not text.isascii():
-        for run in _NON_ASCII_RUN.finditer(text):
-            start = max(run.start() - 1, 0)
-            for match in _twitter_emoji.finditer(text, start, run.end()):
-                entities.setdefault(match.start(), (match.end(), 2))
-    if "." in text:
-        for url in extract_urls_with_indices(text):
-            first = url["indices"][0]
-            entities[first] = (first + len(url["url"]), X_URL_LENGTH)
-    if not entities:
-        return _plain_x_weight(text)
     total, at = 0, 0
-    for start in sorted(entities):
-        if start < at:  # inside an entity already counted
-            continue
-        end, weight = entities[start]
+    for start, end, weight in _x_entities(text):
         total += _plain_x_weight(text[at:start]) + weight
         at = end
     return total + _plain_x_weight(text[at:])
+
+
+def _x_entities(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, weight) of the URLs and emoji parse_tweet counts as a whole, in its order."""
+    entities: dict[int, tuple[int, int]] = {}  # start -> (end, weight); URLs win over emoji
+    if not text.isascii() and not _EMOJI_FIRST.isdisjoint(text):
+        for run in _NON_ASCII_RUN.finditer(text):
+            if not _EMOJI_FIRST.isdisjoint(run.group()):
+                for match in _twitter_emoji.finditer(text, max(run.start() - 1, 0), run.end()):
+                    entities.setdefault(match.start(), (match.end(), 2))
+    for first, end in url_spans(text):
+        entities[first] = (end, X_URL_LENGTH)
+    found, at = [], 0
+    for start in sorted(entities):
+        if start >= at:  # parse_tweet never lands inside an entity it already counted
+            end, weight = entities[start]
+            found.append((start, end, weight))
+            at = end
+    return found
 
 
 def _plain_x_weight(text: str) -> int:
@@ -84,7 +129,7 @@ def x_valid_characters(text: str) -> bool:
 
 
 def grapheme_length(text: str) -> int:
-    return len(text) if text.isascii() and "\r" not in text else len(_GRAPHEME.findall(text))
+    return len(text) if _SIMPLE_CLUSTERS.fullmatch(text) else len(_GRAPHEME.findall(text))
 
 
 def mastodon_length(text: str) -> int:
@@ -93,17 +138,13 @@ def mastodon_length(text: str) -> int:
     Mastodon also counts `@user@domain` as `@user`; not shortening mentions only over-counts,
     which is the safe direction.
     """
-    if "://" not in text:
-        return grapheme_length(text)
-    urls = extract_urls_with_indices(text, extract_urls_without_protocol=False)
-    if not urls:
+    spans = url_spans(text, bare_domains=False) if "://" in text else []
+    if not spans:
         return grapheme_length(text)
     pieces, at = [], 0
-    for url in urls:
-        start = url["indices"][0]
-        pieces.append(text[at:start])
-        pieces.append("x" * MASTODON_URL_LENGTH)
-        at = start + len(url["url"])
+    for start, end in spans:
+        pieces += [text[at:start], "x" * MASTODON_URL_LENGTH]
+        at = end
     pieces.append(text[at:])
     return grapheme_length("".join(pieces))
 
@@ -114,8 +155,8 @@ def utf16_length(text: str) -> int:
 
 def threads_length(text: str) -> int:
     """Threads counts emoji as their UTF-8 byte length; other clusters as UTF-16 units (over-counting is safe)."""
-    if text.isascii():
-        return len(text)
+    if text.isascii() or not _EMOJI_CLUSTER.search(text):
+        return utf16_length(text)
     total = 0
     for cluster in _GRAPHEME.findall(text):
         if _EMOJI_CLUSTER.search(cluster):
@@ -129,6 +170,49 @@ def utf8_length(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
+# --- prefix measures: `end -> length(text[:end])` for the cluster boundaries of one cleaned text,
+# built once per text so trimming can try many cuts without recounting.
+
+Measure = Callable[[int], int]
+
+
+def x_prefix(text: str, boundaries: list[int]) -> Measure:
+    heavy = [m.start() for m in _X_HEAVY.finditer(text)] if not text.isascii() else []
+    entities = _x_entities(text)
+    ends = [end for _, end, _ in entities]
+    saved = [0, *accumulate(
+        (end - start) + bisect_left(heavy, end) - bisect_left(heavy, start) - weight for start, end, weight in entities
+    )]
+    return lambda end: end + bisect_left(heavy, end) - saved[bisect_right(ends, end)]
+
+
+def grapheme_prefix(text: str, boundaries: list[int]) -> Measure:
+    if len(boundaries) == len(text) + 1:
+        return lambda end: end
+    return lambda end: bisect_left(boundaries, end)
+
+
+def mastodon_prefix(text: str, boundaries: list[int]) -> Measure:
+    graphemes_before = grapheme_prefix(text, boundaries)
+    spans = url_spans(text, bare_domains=False) if "://" in text else []
+    ends = [end for _, end in spans]
+    saved = [0, *accumulate(
+        graphemes_before(end) - graphemes_before(start) - MASTODON_URL_LENGTH for start, end in spans
+    )]
+    return lambda end: graphemes_before(end) - saved[bisect_right(ends, end)]
+
+
+def utf16_prefix(text: str, boundaries: list[int]) -> Measure:
+    astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
+    return lambda end: end + bisect_left(astral, end)
+
+
+def threads_prefix(text: str, boundaries: list[int]) -> Measure:
+    if not _EMOJI_CLUSTER.search(text):
+        return utf16_prefix(text, boundaries)
+    return lambda end: threads_length(text[:end])
+
+
 @dataclass(frozen=True)
 class PlatformRule:
     """How long a post may be on one platform and how that length is counted."""
@@ -137,6 +221,7 @@ class PlatformRule:
     label: str
     limit: int
     length: Callable[[str], int]
+    prefix: Callable[[str, list[int]], Measure]
     counting: str
     max_hashtags: int
     link_in_text: bool = True  # Instagram captions have no clickable links
@@ -146,23 +231,25 @@ class PlatformRule:
 
     def fits(self, text: str) -> bool:
         """True when `text` is a valid post on this platform (length, bytes, characters)."""
-        if self.length(text) > self.limit:
-            return False
+        return self.length(text) <= self.limit and self.valid_otherwise(text)
+
+    def valid_otherwise(self, text: str) -> bool:
+        """The checks besides length: Bluesky's byte limit, X's refused characters."""
         if self.max_bytes is not None and utf8_length(text) > self.max_bytes:
             return False
         return self.name != "x" or x_valid_characters(text)
 
 
 RULES: dict[Platform, PlatformRule] = {
-    "x": PlatformRule("x", "X", 280, x_length, "twitter-text v3 weighted length", 10, threads=True),
-    "bluesky": PlatformRule("bluesky", "Bluesky", 300, grapheme_length, "graphemes (and at most 3,000 UTF-8 bytes)",
+    "x": PlatformRule("x", "X", 280, x_length, x_prefix, "twitter-text v3 weighted length", 10, threads=True),
+    "bluesky": PlatformRule("bluesky", "Bluesky", 300, grapheme_length, grapheme_prefix, "graphemes (and at most 3,000 UTF-8 bytes)",
                             8, threads=True, max_bytes=3000),
-    "mastodon": PlatformRule("mastodon", "Mastodon", 500, mastodon_length, "graphemes, each URL as 23", 10),
-    "threads": PlatformRule("threads", "Threads", 500, threads_length, "characters, emoji as UTF-8 bytes", 1,
+    "mastodon": PlatformRule("mastodon", "Mastodon", 500, mastodon_length, mastodon_prefix, "graphemes, each URL as 23", 10),
+    "threads": PlatformRule("threads", "Threads", 500, threads_length, threads_prefix, "characters, emoji as UTF-8 bytes", 1,
                             threads=True),
-    "linkedin": PlatformRule("linkedin", "LinkedIn", 3000, utf16_length, "UTF-16 code units", 30, single_line=False),
-    "facebook": PlatformRule("facebook", "Facebook", 63206, utf16_length, "UTF-16 code units", 30, single_line=False),
-    "instagram": PlatformRule("instagram", "Instagram", 2200, utf16_length, "UTF-16 code units", 5,
+    "linkedin": PlatformRule("linkedin", "LinkedIn", 3000, utf16_length, utf16_prefix, "UTF-16 code units", 30, single_line=False),
+    "facebook": PlatformRule("facebook", "Facebook", 63206, utf16_length, utf16_prefix, "UTF-16 code units", 30, single_line=False),
+    "instagram": PlatformRule("instagram", "Instagram", 2200, utf16_length, utf16_prefix, "UTF-16 code units", 5,
                               link_in_text=False, single_line=False),
 }
 
@@ -171,7 +258,5 @@ def rule_for(platform: Platform, mastodon_max_characters: int = 500) -> Platform
     """The rule for `platform`; Mastodon's limit is per instance, so it can be raised or lowered."""
     rule = RULES[platform]
     if platform == "mastodon" and mastodon_max_characters != rule.limit:
-        from dataclasses import replace
-
         return replace(rule, limit=mastodon_max_characters)
     return rule

@@ -8,34 +8,33 @@ text may end are before whitespace, after sentence punctuation, and between two 
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
-import warnings
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from functools import cached_property
+from typing import NamedTuple
 
 import regex
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    warnings.simplefilter("ignore", UserWarning)
-    from twitter_text.extract_urls import extract_urls_with_indices
+from transforms.social.platforms import grapheme_boundaries, url_spans
 
 ELLIPSIS = "…"
 SENTENCE_ELLIPSIS = " …"
 
-_GRAPHEME = regex.compile(r"\X")
-_DROP = regex.compile(r"[\x00-\x09\x0b-\x1f\x7f\ufffe\ufeff\uffff\u2028\u2029]")
-_SPACES = regex.compile(r"[^\S\n]+")
-_PARAGRAPH_BREAK = regex.compile(r"\s*\n\s*")
+_DROP = re.compile("[\x00-\x09\x0b-\x1f\x7f\ufffe\ufeff\uffff\u2028\u2029]")
+_SPACES = re.compile(r"[^\S\n]+")
+_PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
 # A piece must not start with a cluster-extending character (it would fuse with the separator
 # before it) nor end with a prepended one (it would fuse with the separator after it).
-_LEADING_EXTEND = regex.compile(r"^[\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=SpacingMark}\u200d\s]+")
-_TRAILING_PREPEND = regex.compile(r"[\p{Grapheme_Cluster_Break=Prepend}\s]+$")
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3005\u30fc]")
-_SENTENCE_END = regex.compile(r"[.!?…][”\"’')\]]*$")
-_CJK_SENTENCE_END = regex.compile(r"[。！？][」』”）]*$")
-_CJK_CLAUSE_END = regex.compile(r"[、，；：]$")
+_EXTENDING = regex.compile(r"[\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=SpacingMark}\u200d]")
+_PREPENDED = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
+_CJK_CLASS = r"[\p{Han}\p{Hiragana}\p{Katakana}\u3005\u30fc]"
+_CJK_ANY = regex.compile(_CJK_CLASS + r"|[。！？、，；：]")
+_CJK_PAIR = regex.compile(rf"(?<={_CJK_CLASS})(?={_CJK_CLASS})")
+_CJK_SENTENCE = regex.compile(r"[。！？][」』”）]*")
+_CJK_CLAUSE = regex.compile(r"[、，；：]")
+_WHITESPACE = regex.compile(r"\s+")
+_SENTENCE_END = regex.compile(r"[.!?…][”\"’')\]]*(?=\s)")
 _DANGLING = ",;:–—-/(“‘\"'"
 
 
@@ -52,11 +51,15 @@ def clean(text: str, *, single_line: bool = True) -> str:
 
 def piece(text: str) -> str:
     """`text` trimmed so that joining it to anything with a space or newline keeps its clusters whole."""
-    return _TRAILING_PREPEND.sub("", _LEADING_EXTEND.sub("", text))
+    text = text.strip()
+    while text and _EXTENDING.match(text[0]):
+        text = text[1:].lstrip()
+    while text and _PREPENDED.match(text[-1]):
+        text = text[:-1].rstrip()
+    return text
 
 
-@dataclass(frozen=True)
-class Cut:
+class Cut(NamedTuple):
     """A place `text[:end]` may end, and the ellipsis that follows it there."""
 
     end: int
@@ -65,75 +68,153 @@ class Cut:
 
 
 class Trimmable:
-    """A cleaned text with every place it may be cut."""
+    """A cleaned text with every place it may be cut (computed once, shared by every platform)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._measures: dict[object, Callable[[int], int]] = {}
+        self._spaces: Iterator[regex.Match[str]] | None = None  # whitespace not yet looked at
+        self._scanned = 0
+        self._lazy: list[Cut] = []
+        self._lazy_ends: list[int] = []
 
     @cached_property
     def boundaries(self) -> list[int]:
         """Every grapheme cluster boundary, ascending (0 and len(text) included)."""
-        ends = [0]
-        ends.extend(m.end() for m in _GRAPHEME.finditer(self.text))
-        return ends
+        return grapheme_boundaries(self.text)
+
+    @cached_property
+    def _boundary_set(self) -> frozenset[int] | None:
+        """The boundaries as a set; None when every position is one (text of one-code-point clusters)."""
+        return None if len(self.boundaries) == len(self.text) + 1 else frozenset(self.boundaries)
+
+    def _on_boundary(self, at: int) -> bool:
+        return self._boundary_set is None or at in self._boundary_set
+
+    @cached_property
+    def _inside_urls(self) -> frozenset[int]:
+        return frozenset(i for start, end in self.url_spans for i in range(start + 1, end))
 
     @cached_property
     def url_spans(self) -> list[tuple[int, int]]:
-        if "." not in self.text:
-            return []
-        return [(u["indices"][0], u["indices"][0] + len(u["url"])) for u in extract_urls_with_indices(self.text)]
+        return url_spans(self.text)
 
     @cached_property
     def cuts(self) -> list[Cut]:
         """Every proper cut, ascending by end; each leaves a non-empty text."""
+        return self.cuts_until(len(self.text))
+
+    def cuts_until(self, stop: int) -> list[Cut]:
+        """The cuts ending at or before `stop`, ascending; the text is scanned only as far as needed."""
+        if self._has_cjk:
+            every = self._cjk_cuts
+            return every[: bisect.bisect_right([c.end for c in every], stop)]
+        if self._spaces is None:
+            self._spaces = _WHITESPACE.finditer(self.text)
+        while self._scanned <= stop:
+            space = next(self._spaces, None)
+            if space is None:
+                self._scanned = len(self.text) + 1
+                break
+            self._scanned = space.start()
+            cut = self._space_cut(space.start())
+            if cut is not None:
+                self._lazy.append(cut)
+                self._lazy_ends.append(cut.end)
+        return self._lazy[: bisect.bisect_right(self._lazy_ends, stop)]
+
+    @cached_property
+    def _has_cjk(self) -> bool:
+        return _CJK_ANY.search(self.text) is not None
+
+    @cached_property
+    def _sentence_ends(self) -> frozenset[int]:
+        return frozenset(m.end() for m in _SENTENCE_END.finditer(self.text))
+
+    @cached_property
+    def _simple(self) -> bool:
+        return self._boundary_set is None and not self.url_spans
+
+    def _space_cut(self, start: int) -> Cut | None:
+        """The cut before the whitespace at `start`, if there may be one."""
         text = self.text
+        if start in self._sentence_ends:
+            if self._simple:
+                return Cut(start, True, SENTENCE_ELLIPSIS)
+            return self._checked(start, True, spaced=True) if self._whitespace_cluster(start) else None
+        end = start
+        while end > 0 and text[end - 1] in _DANGLING:
+            end -= 1
+        if self._simple:
+            return Cut(end, False, ELLIPSIS) if end > self._first_visible else None
+        return self._checked(end, False, unstripped=start) if self._whitespace_cluster(start) else None
+
+    @cached_property
+    def _cjk_cuts(self) -> list[Cut]:
         found: dict[int, Cut] = {}
-        clusters = _GRAPHEME.finditer(text)
-        previous: str | None = None
-        for match in clusters:
-            cluster, start = match.group(), match.start()
-            if previous is not None:
-                if cluster.isspace():
-                    kept = text[:start].rstrip()
-                    if _SENTENCE_END.search(kept) or _CJK_SENTENCE_END.search(kept):
-                        self._add(found, len(kept), True, spaced=not _CJK_SENTENCE_END.search(kept))
-                    else:
-                        self._add(found, len(kept.rstrip(_DANGLING)), False, unstripped=len(kept))
-                elif _CJK_SENTENCE_END.search(previous):
-                    self._add(found, start, True)
-                elif _CJK_CLAUSE_END.search(previous):
-                    self._add(found, start - len(previous), False, unstripped=start)
-                elif _CJK.match(previous) and _CJK.match(cluster):
-                    self._add(found, start, False)
-            previous = cluster
-        return sorted(found.values(), key=lambda c: c.end)
+        for space in _WHITESPACE.finditer(self.text):
+            cut = self._space_cut(space.start())
+            if cut is not None:
+                found[cut.end] = cut
+        for match in _CJK_SENTENCE.finditer(self.text):
+            self._add(found, match.end(), True)
+        for match in _CJK_CLAUSE.finditer(self.text):
+            self._add(found, match.start(), False, unstripped=match.end())
+        for match in _CJK_PAIR.finditer(self.text):
+            self._add(found, match.start(), False)
+        found.pop(len(self.text), None)
+        return sorted(found.values())
 
-    def _add(
-        self, found: dict[int, Cut], end: int, sentence: bool, *, unstripped: int | None = None, spaced: bool = False
-    ) -> None:
-        if self._inside_url(end) or not self._on_boundary(end):
+    def _whitespace_cluster(self, start: int) -> bool:
+        """True when a whole grapheme cluster of whitespace starts at `start` (not a space carrying a mark)."""
+        if self._boundary_set is None:
+            return True
+        if start not in self._boundary_set:
+            return False
+        index = bisect.bisect_right(self.boundaries, start)
+        return index < len(self.boundaries) and self.text[start:self.boundaries[index]].isspace()
+
+    def _add(self, found: dict[int, Cut], end: int, sentence: bool, **how: object) -> None:
+        cut = self._checked(end, sentence, **how)  # type: ignore[arg-type]
+        if cut is not None and (cut.end not in found or sentence):
+            found[cut.end] = cut
+
+    def _checked(self, end: int, sentence: bool, *, unstripped: int | None = None, spaced: bool = False) -> Cut | None:
+        if end in self._inside_urls or not self._on_boundary(end):
             if unstripped is None:
-                return
+                return None
             end = unstripped  # stripping trailing punctuation would cut into a URL or cluster
-            if self._inside_url(end) or not self._on_boundary(end):
-                return
-        if end <= 0 or not self.text[:end].strip():
-            return
+            if end in self._inside_urls or not self._on_boundary(end):
+                return None
+        if end <= self._first_visible or end >= len(self.text):
+            return None
         # A bare ellipsis right after a URL could be read as part of it by a platform's autolinker.
-        spaced = spaced or any(stop == end for _, stop in self.url_spans)
-        if end not in found or sentence:
-            found[end] = Cut(end, sentence, SENTENCE_ELLIPSIS if spaced else ELLIPSIS)
+        spaced = spaced or end in self._url_ends
+        return Cut(end, sentence, SENTENCE_ELLIPSIS if spaced else ELLIPSIS)
 
-    def _inside_url(self, at: int) -> bool:
-        return any(start < at < end for start, end in self.url_spans)
+    @cached_property
+    def _first_visible(self) -> int:
+        return len(self.text) - len(self.text.lstrip())
 
-    def _on_boundary(self, at: int) -> bool:
-        index = bisect.bisect_left(self.boundaries, at)
-        return index < len(self.boundaries) and self.boundaries[index] == at
+    @cached_property
+    def _url_ends(self) -> frozenset[int]:
+        return frozenset(end for _, end in self.url_spans)
 
-    def render(self, cut: Cut | None) -> str:
-        """The whole text (`cut` None) or its cut form with the ellipsis."""
-        return self.text if cut is None else self.text[: cut.end] + cut.suffix
+    def render(self, cut: Cut | None, start: int = 0) -> str:
+        """The text from `start` in full (`cut` None) or up to the cut, with its ellipsis."""
+        return self.text[start:] if cut is None else self.text[start: cut.end] + cut.suffix
+
+    def next_start(self, end: int) -> int:
+        """Where the text resumes after a cut at `end` (past the whitespace)."""
+        while end < len(self.text) and self.text[end].isspace():
+            end += 1
+        return end
+
+    def measure(self, key: object, build: Callable[[Trimmable], Callable[[int], int]]) -> Callable[[int], int]:
+        """A cached `end -> length(text[:end])` for one way of counting (`key`), built on first use."""
+        if key not in self._measures:
+            self._measures[key] = build(self)
+        return self._measures[key]
 
 
 def best_cut(cuts: list[Cut], fits: Callable[[Cut], bool], prefer_sentence: float = 0.6) -> Cut | None:
