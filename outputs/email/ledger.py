@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, delete, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, select, update
 
 from outputs.email.tables import digest_history_table, sends_table, subscribers_table
 
@@ -67,39 +67,45 @@ class SendLedger:
                          status=SENDING, attempts=1, updated=now)
                     for p in new
                 ])
-            for p in planned:
-                if p.subscriber_id in before:
-                    conn.execute(
-                        update(sends_table)
-                        .where(and_(sends_table.c.campaign == campaign, sends_table.c.subscriber_id == p.subscriber_id))
-                        .values(status=SENDING, attempts=before[p.subscriber_id][1] + 1, message_id=p.message_id, updated=now)
-                    )
+            again = [p for p in planned if p.subscriber_id in before]
+            if again:
+                conn.execute(
+                    update(sends_table)
+                    .where(and_(sends_table.c.campaign == campaign, sends_table.c.subscriber_id == bindparam("sid")))
+                    .values(status=SENDING, attempts=bindparam("tries"), message_id=bindparam("mid"), updated=now),
+                    [dict(sid=p.subscriber_id, tries=before[p.subscriber_id][1] + 1, mid=p.message_id) for p in again],
+                )
         return {p.subscriber_id: before.get(p.subscriber_id, (None, 0))[0] for p in planned}
 
     def finish(self, campaign: str, outcomes: Iterable[Outcome], before: dict[int, str | None], now: datetime) -> None:
         """Record outcomes (one transaction): sent rows with their digest history, bounces on the subscriber too."""
-        where = lambda sid: and_(sends_table.c.campaign == campaign, sends_table.c.subscriber_id == sid)  # noqa: E731
+        outcomes = list(outcomes)
+        by_id = and_(sends_table.c.campaign == campaign, sends_table.c.subscriber_id == bindparam("sid"))
+        # Rows never handed over go back as they were: deleted if new, else their old status.
+        untouched = [o.subscriber_id for o in outcomes if o.status is None]
+        recorded = [o for o in outcomes if o.status is not None]
+        recorded += [Outcome(sid, before[sid]) for sid in untouched if before.get(sid) not in (None, SENDING)]
         with self.engine.begin() as conn:
-            for outcome in outcomes:
-                sid = outcome.subscriber_id
-                if outcome.status is None:  # never handed over: put the row back as it was
-                    if before.get(sid) is None:
-                        conn.execute(delete(sends_table).where(where(sid)))
-                    elif before[sid] != SENDING:
-                        conn.execute(update(sends_table).where(where(sid)).values(status=before[sid], updated=now))
-                    continue
-                conn.execute(update(sends_table).where(where(sid)).values(
-                    status=outcome.status, error=outcome.error, updated=now))
-                if outcome.status == BOUNCED:
-                    conn.execute(update(subscribers_table).where(subscribers_table.c.id == sid).values(
-                        status=BOUNCED, updated=now))
-                if outcome.status == SENT and outcome.segments:
-                    conn.execute(delete(digest_history_table).where(and_(
-                        digest_history_table.c.subscriber_id == sid, digest_history_table.c.campaign == campaign)))
-                    conn.execute(digest_history_table.insert(), [
-                        dict(subscriber_id=sid, article_id=a, segment_id=s, campaign=campaign, sent=now)
-                        for a, s in outcome.segments
-                    ])
+            dropped = [dict(sid=sid) for sid in untouched if before.get(sid) is None]
+            if dropped:
+                conn.execute(delete(sends_table).where(by_id), dropped)
+            if recorded:
+                conn.execute(update(sends_table).where(by_id).values(
+                    status=bindparam("new_status"), error=bindparam("new_error"), updated=now),
+                    [dict(sid=o.subscriber_id, new_status=o.status, new_error=o.error) for o in recorded])
+            bounced = [dict(sid=o.subscriber_id) for o in outcomes if o.status == BOUNCED]
+            if bounced:
+                conn.execute(update(subscribers_table).where(subscribers_table.c.id == bindparam("sid")).values(
+                    status=BOUNCED, updated=now), bounced)
+            carried = [o for o in outcomes if o.status == SENT and o.segments]
+            if carried:
+                conn.execute(delete(digest_history_table).where(and_(
+                    digest_history_table.c.subscriber_id == bindparam("sid"),
+                    digest_history_table.c.campaign == campaign)), [dict(sid=o.subscriber_id) for o in carried])
+                conn.execute(digest_history_table.insert(), [
+                    dict(subscriber_id=o.subscriber_id, article_id=a, segment_id=seg, campaign=campaign, sent=now)
+                    for o in carried for a, seg in o.segments
+                ])
 
     def received_segments(self, subscriber_ids: Sequence[int], exclude_campaign: str) -> dict[int, set[tuple[str, str]]]:
         """Segments each subscriber got in digests other than `exclude_campaign` (a resume rebuilds the same digest)."""

@@ -108,7 +108,10 @@ class SmtpTransport:
     def send(self, message: OutgoingMessage) -> None:
         connection = self.connection or self._connect()
         try:
-            connection.sendmail(message.sender, [message.recipient], message.data)
+            if connection.has_extn("pipelining"):
+                _send_pipelined(connection, message)
+            else:
+                connection.sendmail(message.sender, [message.recipient], message.data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             self._refused(code, reply, f"recipient {message.recipient}")
@@ -173,6 +176,36 @@ class SmtpTransport:
             except OSError:
                 pass
         self.connection = None
+
+
+def _send_pipelined(connection: smtplib.SMTP, message: OutgoingMessage) -> None:
+    """MAIL, RCPT and DATA in one write (RFC 2920), then the body: two round trips instead of four.
+
+    Raises the same smtplib exceptions as `sendmail`, so callers classify failures the same way.
+    """
+    connection.send(f"MAIL FROM:<{message.sender}>\r\nRCPT TO:<{message.recipient}>\r\nDATA\r\n".encode("ascii"))
+    mail, rcpt, data = connection.getreply(), connection.getreply(), connection.getreply()
+    if data[0] == 354 and (mail[0] != 250 or rcpt[0] not in (250, 251)):
+        # A server that accepted DATA after refusing the envelope gets an empty message it must not deliver.
+        connection.send(b".\r\n")
+        connection.getreply()
+    if mail[0] != 250:
+        connection.rset()
+        raise smtplib.SMTPSenderRefused(mail[0], mail[1], message.sender)
+    if rcpt[0] not in (250, 251):
+        connection.rset()
+        raise smtplib.SMTPRecipientsRefused({message.recipient: rcpt})
+    if data[0] != 354:
+        connection.rset()
+        raise smtplib.SMTPDataError(data[0], data[1])
+    # Dot-stuffing (RFC 5321 4.5.2); our messages are CRLF throughout, so a replace does what smtplib's regex does.
+    body = message.data.replace(b"\r\n.", b"\r\n..")
+    if body.startswith(b"."):
+        body = b"." + body
+    connection.send(body + (b"" if body.endswith(b"\r\n") else b"\r\n") + b".\r\n")
+    code, reply = connection.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
 
 
 # SES errors a later attempt may get past; anything else stops the campaign (SES reports per-recipient

@@ -109,8 +109,15 @@ class SmtpServer:
 
 
 class _Handler:
-    def __init__(self, state: SmtpServer) -> None:
+    def __init__(self, state: SmtpServer, pipelining: bool = True) -> None:
         self.state = state
+        self.pipelining = pipelining
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # type: ignore[no-untyped-def]
+        session.host_name = hostname
+        if self.pipelining:  # aiosmtpd reads commands in order, so it copes with pipelined ones
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     async def handle_MAIL(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
         if self.state.down:
@@ -190,7 +197,7 @@ def tls_smtp_server(tls_files: tuple[Path, Path]) -> Iterator[SmtpServer]:
 
     state = SmtpServer(port=free_port())
     controller = Controller(
-        _Handler(state), hostname="127.0.0.1", port=state.port, tls_context=context, require_starttls=True,
+        _Handler(state, pipelining=False), hostname="127.0.0.1", port=state.port, tls_context=context, require_starttls=True,
         authenticator=authenticator, auth_required=True,
     )
     controller.start()

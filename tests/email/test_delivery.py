@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import smtplib
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +34,9 @@ def test_every_subscriber_gets_one_message_over_one_connection(
     assert (report.sent, report.failed, report.bounced) == (30, 0, 0)
     assert sorted(m.rcpt_tos[0] for m in smtp_server.messages) == emails
     assert len({m.peer for m in smtp_server.messages}) == 1  # one connection reused
+    with smtplib.SMTP("127.0.0.1", smtp_server.port) as probe:  # so the pipelined path is the one exercised
+        probe.ehlo()
+        assert probe.has_extn("pipelining")
     received = smtp_server.messages[0].parsed()
     assert received["Subject"] == sample_article.title
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
