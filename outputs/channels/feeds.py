@@ -20,7 +20,7 @@ class FeedsChannel:
             self.name,
             written=report.written,
             counts={"feeds": len(report.feeds), "rewritten": len(report.rewritten),
-                    "files written": len(report.written)},
+                    "files_written": len(report.written)},
             problems=report.problems,
         )
 
