@@ -52,7 +52,8 @@ def pipeline_runner(config: Path | None) -> Callable[..., RunResult]:
         progress(f"through Prefect at {prefect_api_url()}")
         from flows.syndicate import syndicate_sources
 
-        return asyncio.run(syndicate_sources(list(paths), now=now, config=str(config.resolve()) if config else None))
+        handle = asyncio.run(syndicate_sources(list(paths), now=now, config=str(config.resolve()) if config else None))
+        return handle.result
 
     return through_prefect
 

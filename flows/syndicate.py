@@ -19,6 +19,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
+from prefect.utilities.annotations import opaque, quote
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from flows.pipeline import Problem, RunResult, SourceDoc, discover, enabled_channels, ingest, parse, publish, segment, store
@@ -161,23 +162,25 @@ def syndicate_names(names: list[str], settings: Settings, now: datetime) -> RunR
     """The stages as Prefect tasks: ingest and parse per batch, store, then each enabled channel in order."""
     result = RunResult()
     batches = list(batched(names, settings.orchestration.batch_size))
-    parsed = [parse_batch.submit(ingest_batch.submit(b, settings)) for b in batches]
+    # quote(): Prefect would otherwise walk (and rebuild) every Article and Settings model in a task's
+    # arguments looking for futures, which cost more than the stages themselves.
+    parsed = [parse_batch.submit(opaque(ingest_batch.submit(b, quote(settings)))) for b in batches]
     ready: list[Article] = []
     for future in parsed:
         articles, problems = future.result()
         ready.extend(articles)
         result.problems.extend(problems)
-    result.articles = store_batch(ready, settings, now)
+    result.articles = store_batch(quote(ready), quote(settings), now)
     state = state_store(settings)
     for channel_name in enabled_channels(settings):
         pending = pending_for(channel_name, ready, state)
         if not pending:
             continue  # this version was already syndicated here: a repeat event does nothing
-        report = publish_channel(channel_name, pending, settings, now)
+        report = publish_channel(channel_name, quote(pending), quote(settings), now)
         result.reports.append(report)
         result.problems.extend(Problem(channel_name, p) for p in report.problems)
         if not report.problems:
-            record_syndicated(channel_name, pending, settings, now)
+            record_syndicated(channel_name, quote(pending), quote(settings), now)
     emit_syndicated(result)
     publish_artifact(result)
     return result
@@ -242,6 +245,15 @@ def publish_artifact(result: RunResult) -> None:
 # --- flows ---------------------------------------------------------------------------------
 
 
+class RunHandle:
+    """A RunResult in a plain box: Prefect walks a flow's return value, and walking 100 Articles costs seconds."""
+
+    __slots__ = ("result",)
+
+    def __init__(self, result: RunResult) -> None:
+        self.result = result
+
+
 @flow(name="syndicate_article", task_runner=ThreadPoolTaskRunner(max_workers=MAX_WORKERS))
 async def syndicate_article(payload: dict[str, Any], article_id: str | None = None,
                             config: str | None = None) -> dict[str, Any]:
@@ -257,13 +269,13 @@ async def syndicate_article(payload: dict[str, Any], article_id: str | None = No
 
 
 @flow(name="syndicate_sources", task_runner=ThreadPoolTaskRunner(max_workers=MAX_WORKERS))
-async def syndicate_sources(sources: list[str], now: datetime | None = None, config: str | None = None) -> RunResult:
+async def syndicate_sources(sources: list[str], now: datetime | None = None, config: str | None = None) -> RunHandle:
     """`syndicate run` through Prefect: files, folders and URLs, the same stages as run_pipeline."""
     settings = load_settings(Path(config) if config else None)
     names, problems = discover(sources)
     result = syndicate_names(names, settings, now or datetime.now(timezone.utc))
     result.problems[:0] = problems
-    return result
+    return RunHandle(result)
 
 
 @flow(name="rebuild_feeds")
@@ -272,7 +284,7 @@ async def rebuild_feeds(config: str | None = None) -> dict[str, Any]:
     settings = load_settings(Path(config) if config else None)
     if "feeds" not in enabled_channels(settings):
         return {"feeds": "disabled"}
-    report = publish_channel("feeds", [], settings, datetime.now(timezone.utc))
+    report = publish_channel("feeds", [], quote(settings), datetime.now(timezone.utc))
     return {"written": report.written, "counts": report.counts, "problems": report.problems}
 
 

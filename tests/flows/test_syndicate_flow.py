@@ -34,7 +34,7 @@ def test_the_prefect_flow_writes_byte_identical_outputs_to_the_in_process_run(tm
     in_process = write_config(tmp_path / "a")
     through_prefect = write_config(tmp_path / "b")
     expected = run_pipeline([str(ROOT / "examples")], load_settings(in_process), now=NOW)
-    result = asyncio.run(syndicate_sources([str(ROOT / "examples")], now=NOW, config=str(through_prefect)))
+    result = asyncio.run(syndicate_sources([str(ROOT / "examples")], now=NOW, config=str(through_prefect))).result
     assert not result.failed, result.problems
     assert [(a.id, s) for a, s in result.articles] == [(a.id, s) for a, s in expected.articles]
     a, b = tree(tmp_path / "a" / "out"), tree(tmp_path / "b" / "out")
