@@ -66,19 +66,21 @@ def test_a_killed_process_then_resume_sends_each_subscriber_one_message_id(
     )
     try:
         deadline = time.monotonic() + 60
-        while len(smtp_server.messages) < 150 and process.poll() is None and time.monotonic() < deadline:
+        while len(smtp_server.messages) < 170 and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
         assert process.poll() is None, process.stderr.read().decode()  # type: ignore[union-attr]
         process.send_signal(signal.SIGKILL)
     finally:
         process.wait()
     delivered = len(smtp_server.messages)
-    assert 150 <= delivered < SUBSCRIBERS
+    assert 170 <= delivered < SUBSCRIBERS  # killed mid-campaign (mid-batch, unless the kill was late)
 
     campaign = article_campaign(sample_article, settings, "all")
     resumed = send_campaign(campaign, smtp_settings(settings, smtp_server, kinds=["tip"]), engine, now=NOW)
     statuses = Counter(SendLedger(engine).statuses(campaign.id).values())
     assert statuses == {"sent": SUBSCRIBERS}
-    assert resumed.sent + resumed.skipped == SUBSCRIBERS and resumed.in_flight  # the killed batch was in flight
+    assert resumed.sent + resumed.skipped == SUBSCRIBERS
     assert len(resumed.in_flight) <= settings.email.ledger_batch
+    if delivered % settings.email.ledger_batch:  # killed inside a batch: its rows were left "sending"
+        assert resumed.in_flight
     assert_exactly_once(smtp_server, emails, set(resumed.in_flight))
