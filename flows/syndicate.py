@@ -19,7 +19,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
-from prefect.utilities.annotations import opaque, quote
+from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from flows.pipeline import Problem, RunResult, SourceDoc, discover, enabled_channels, ingest, parse, publish, segment, store
@@ -164,7 +164,9 @@ def syndicate_names(names: list[str], settings: Settings, now: datetime) -> RunR
     batches = list(batched(names, settings.orchestration.batch_size))
     # quote(): Prefect would otherwise walk (and rebuild) every Article and Settings model in a task's
     # arguments looking for futures, which cost more than the stages themselves.
-    parsed = [parse_batch.submit(opaque(ingest_batch.submit(b, quote(settings)))) for b in batches]
+    # Results are handed over resolved (not as futures) so any task runner works: threads, processes, Dask.
+    ingested = [ingest_batch.submit(b, quote(settings)) for b in batches]
+    parsed = [parse_batch.submit(quote(future.result())) for future in ingested]
     ready: list[Article] = []
     for future in parsed:
         articles, problems = future.result()
