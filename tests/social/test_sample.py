@@ -85,7 +85,6 @@ def test_the_image_alt_text_carries_its_credit(posts: list) -> None:  # type: ig
 
 
 def test_instagram_keeps_at_most_five_hashtags_and_no_link_in_the_caption() -> None:
-    from tests.social.strategies import Article as _  # noqa: F401 - same model
     from transforms.model import Disclosure, Segment
 
     article = Article(
@@ -93,9 +92,8 @@ def test_instagram_keeps_at_most_five_hashtags_and_no_link_in_the_caption() -> N
         disclosures=[Disclosure(kind="sponsorship", text="Paid for by Acme.")],
         segments=[Segment(id="tip-1", kind="tip", heading="Tip", text="Drink water.", position=0, anchor="tip")],
     )
-    config = SettingsWithCaps = SocialSettings(hashtags={"caps": {"instagram": 30}})  # noqa: N806
-    [post] = compose_posts(article, config, "https://example.com", ["instagram"])
-    assert len(post.hashtags) == 5
+    asking_for_30 = SocialSettings(hashtags={"caps": {"instagram": 30}})
+    [post] = compose_posts(article, asking_for_30, "https://example.com", ["instagram"])
+    assert len(post.hashtags) == 5, "Instagram's own maximum wins over the configured cap"
     assert post.text.startswith("Sponsored: Drink water.") and "https://" not in post.text
     assert post.link.startswith("https://example.com/articles/s?utm_source=instagram")
-    assert SettingsWithCaps.hashtags.caps["instagram"] == 30

@@ -59,7 +59,7 @@ def compose_posts(
     frame = article_frame(article, settings)
     wanted = [p for p in settings.platforms if platforms is None or p in platforms]
     rules = [rule_for(p, settings.mastodon_max_characters) for p in wanted]
-    lengths: dict[tuple[str, str], int] = {}
+    lengths: dict[str, dict[str, int]] = {}  # platform -> text -> length, shared by the article's posts
     posts: list[Post] = []
     for segment in article.segments:
         if segment.kind in settings.kinds:
@@ -186,7 +186,7 @@ def compose_segment(
     rule: PlatformRule,
     settings: SocialSettings,
     base_url: str,
-    lengths: dict[tuple[str, str], int] | None = None,
+    lengths: dict[str, dict[str, int]] | None = None,
 ) -> Post:
     """The post (or thread) for one segment on one platform."""
     article, segment = material.article, material.segment
@@ -211,28 +211,27 @@ def compose_segment(
             if thread is not None:
                 (parts, trimmed), used_tags = thread, []
     # Built without re-validation: every field comes from validated models or from this function.
+    first_facets = facets(rule, parts[0], link, link_line, used_tags)
     thread_parts = [
-        PostPart.model_construct(
-            text=p, length=fitter.length(p), facets=facets(rule, p, link, link_line, used_tags if i == 0 else [])
-        )
+        PostPart.model_construct(text=p, length=fitter.length(p),
+                                 facets=first_facets if i == 0 else facets(rule, p, link, link_line, []))
         for i, p in enumerate(parts)
-    ]
-    first = thread_parts[0]
+    ] if len(parts) > 1 else []
     return Post.model_construct(
         platform=rule.name,
         article_id=article.id,
         article_slug=article.slug,
         segment_id=segment.id,
         segment_kind=segment.kind,
-        text=first.text,
-        length=first.length,
+        text=parts[0],
+        length=fitter.length(parts[0]),
         limit=rule.limit,
         link=link,
         link_in_text=rule.link_in_text,
         trimmed=trimmed,
         hashtags=used_tags,
-        facets=first.facets,
-        thread=thread_parts if len(thread_parts) > 1 else [],
+        facets=first_facets,
+        thread=thread_parts,
         image=frame.image,
         alt_text=frame.alt_text,
         citations=[c for c in article.citations if c.id in segment.citations],

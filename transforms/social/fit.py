@@ -79,20 +79,20 @@ class Span:
 class Fitter:
     """Finds the fullest post that fits one platform; `lengths` caches counts shared across posts."""
 
-    def __init__(self, rule: PlatformRule, where: str, lengths: dict[tuple[str, str], int]) -> None:
+    def __init__(self, rule: PlatformRule, where: str, lengths: dict[str, dict[str, int]]) -> None:
         self.rule = rule
         self.where = where
-        self.lengths = lengths
+        self.lengths = lengths.setdefault(rule.name, {})
         self._fixed: dict[Frame, int] = {}
         self._prefix = lambda t: rule.prefix(t.text, t.boundaries)
 
     # -- counting --
 
     def length(self, text: str) -> int:
-        key = (self.rule.name, text)
-        if key not in self.lengths:
-            self.lengths[key] = self.rule.length(text)
-        return self.lengths[key]
+        found = self.lengths.get(text)
+        if found is None:
+            found = self.lengths[text] = self.rule.length(text)
+        return found
 
     def fits(self, text: str) -> bool:
         """The exact check: the platform's own count, byte limit and characters."""

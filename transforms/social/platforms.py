@@ -40,8 +40,9 @@ _X_INVALID = re.compile("[\ufffe\ufeff\uffff]")
 _X_HEAVY = re.compile(
     "[^" + "".join(f"\\U{r['start']:08x}-\\U{r['end']:08x}" for r in _X["ranges"]) + "]"
 )
-# Tokens (between ASCII spaces and newlines) holding a dot: the only places twitter-text finds URLs.
-_DOTTED_TOKEN = re.compile(r"(?<![^ \n])[^ \n.]*\.[^ \n]*")
+# Tokens (between ASCII spaces and newlines) with a dot followed by something (a domain's TLD):
+# the only places twitter-text finds URLs. "end." of a sentence is not one.
+_DOTTED_TOKEN = re.compile(r"(?<![^ \n])[^ \n]*?\.[^ \n.][^ \n]*")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # Every code point in these ranges is a grapheme cluster of its own (no marks, joiners, emoji or
 # Hangul), so a text made only of them has as many graphemes as code points.
