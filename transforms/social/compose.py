@@ -2,7 +2,8 @@
 
 A post is laid out as `<disclosure> <body>` / `via <source> · <medical note>` / `<link>` / `<hashtags>`.
 When it is too long, hashtags go first, then the body is cut (sentence or word boundary, with an
-ellipsis), and only when no body fits at all does the "via" line shrink. The disclosure, the medical
+ellipsis); the "via" line shrinks only when it would leave less than a sentence-start of body (see
+fit.MIN_BODY). A long FAQ becomes a 2-3 post thread where threads exist. The disclosure, the medical
 note and the link are never removed.
 """
 
