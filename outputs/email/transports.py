@@ -125,6 +125,11 @@ class SmtpTransport:
             self._refused(exc.smtp_code, exc.smtp_error, what)
         except smtplib.SMTPResponseException as exc:
             self._refused(exc.smtp_code, exc.smtp_error, "the message")
+        except _NotSent as exc:
+            self._drop()
+            raise ServerUnavailable(
+                f"SMTP {self.host}:{self.port} dropped the connection before the message was sent ({exc.reason})"
+            ) from None
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             self._drop()
             raise ConnectionLost(f"SMTP {self.host}:{self.port} dropped the connection mid-message ({exc})") from None
@@ -178,25 +183,40 @@ class SmtpTransport:
         self.connection = None
 
 
+class _NotSent(Exception):
+    """The connection dropped before any of the message body was written: it cannot have been delivered."""
+
+    def __init__(self, reason: object) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
+
 def _send_pipelined(connection: smtplib.SMTP, message: OutgoingMessage) -> None:
     """MAIL, RCPT and DATA in one write (RFC 2920), then the body: two round trips instead of four.
 
-    Raises the same smtplib exceptions as `sendmail`, so callers classify failures the same way.
+    Raises the same smtplib exceptions as `sendmail`, so callers classify failures the same way, and
+    _NotSent when the connection drops during the envelope (a 421 hang-up): a resend cannot duplicate it.
     """
-    connection.send(f"MAIL FROM:<{message.sender}>\r\nRCPT TO:<{message.recipient}>\r\nDATA\r\n".encode("ascii"))
-    mail, rcpt, data = connection.getreply(), connection.getreply(), connection.getreply()
-    if data[0] == 354 and (mail[0] != 250 or rcpt[0] not in (250, 251)):
-        # A server that accepted DATA after refusing the envelope gets an empty message it must not deliver.
-        connection.send(b".\r\n")
-        connection.getreply()
+    envelope = f"MAIL FROM:<{message.sender}>\r\nRCPT TO:<{message.recipient}>\r\nDATA\r\n".encode("ascii")
+    try:
+        connection.send(envelope)
+        mail = connection.getreply()
+        rcpt = (421, b"connection closed") if mail[0] == 421 else connection.getreply()
+        data = (421, b"connection closed") if 421 in (mail[0], rcpt[0]) else connection.getreply()
+        if data[0] == 354 and (mail[0] != 250 or rcpt[0] not in (250, 251)):
+            # A server that accepted DATA after refusing the envelope gets an empty message it must not deliver.
+            connection.send(b".\r\n")
+            connection.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _NotSent(exc) from None
     if mail[0] != 250:
-        connection.rset()
+        _reset(connection, mail[0])
         raise smtplib.SMTPSenderRefused(mail[0], mail[1], message.sender)
     if rcpt[0] not in (250, 251):
-        connection.rset()
+        _reset(connection, rcpt[0])
         raise smtplib.SMTPRecipientsRefused({message.recipient: rcpt})
     if data[0] != 354:
-        connection.rset()
+        _reset(connection, data[0])
         raise smtplib.SMTPDataError(data[0], data[1])
     # Dot-stuffing (RFC 5321 4.5.2); our messages are CRLF throughout, so a replace does what smtplib's regex does.
     body = message.data.replace(b"\r\n.", b"\r\n..")
@@ -206,6 +226,16 @@ def _send_pipelined(connection: smtplib.SMTP, message: OutgoingMessage) -> None:
     code, reply = connection.getreply()
     if code != 250:
         raise smtplib.SMTPDataError(code, reply)
+
+
+def _reset(connection: smtplib.SMTP, code: int) -> None:
+    """RSET after a refusal, unless the server said 421 (it is hanging up); a failed RSET leaves the refusal to report."""
+    if code == 421:
+        return
+    try:
+        connection.rset()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _NotSent(exc) from None
 
 
 # SES errors a later attempt may get past; anything else stops the campaign (SES reports per-recipient
