@@ -87,7 +87,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def event_latency(api: str, work: Path, env: dict[str, str], samples: int = 3) -> list[float]:
+def event_latency(api: str, work: Path, env: dict[str, str], samples: int = 5) -> list[float]:
     """Seconds from emitting article.published to the article's item in the served feeds."""
     config = work / "serve.yaml"
     config.write_text(f"out_dir: {work / 'serve-out'}\ndata_dir: {work / 'serve-data'}\n", encoding="utf-8")
@@ -129,16 +129,21 @@ def main() -> None:
         articles = work / "hundred"
         generate_articles(articles / "articles", 100)
         project_copy(articles)
-        in_process = timed_run(["articles"], articles, BASE_ENV)
-
         server, api = start_server(work / "prefect-home", free_port())
         try:
-            shutil.rmtree(articles / "out")
-            shutil.rmtree(articles / ".syndicate")
-            through_prefect = timed_run(["articles"], articles, {**BASE_ENV, "PREFECT_API_URL": api})
-            share = (through_prefect - in_process) / through_prefect
-            print(f"syndicate run, 100 articles, in-process: {in_process:.2f} s")
-            print(f"syndicate run, 100 articles, through a running Prefect server: {through_prefect:.2f} s")
+            # Alternate the two ways and keep each one's best of two: this box is shared, its load is not ours.
+            in_process, through_prefect = [], []
+            for _ in range(2):
+                for env, times in ((BASE_ENV, in_process), ({**BASE_ENV, "PREFECT_API_URL": api}, through_prefect)):
+                    shutil.rmtree(articles / "out", ignore_errors=True)
+                    shutil.rmtree(articles / ".syndicate", ignore_errors=True)
+                    times.append(timed_run(["articles"], articles, env))
+            best_local, best_prefect = min(in_process), min(through_prefect)
+            share = (best_prefect - best_local) / best_prefect
+            print(f"syndicate run, 100 articles, in-process: {best_local:.2f} s (runs: "
+                  f"{', '.join(f'{t:.1f}' for t in in_process)})")
+            print(f"syndicate run, 100 articles, through a running Prefect server: {best_prefect:.2f} s (runs: "
+                  f"{', '.join(f'{t:.1f}' for t in through_prefect)})")
             print(f"orchestration share of the Prefect run: {share:.0%} (target < 25%)")
             latencies = event_latency(api, work, BASE_ENV)
             print("article.published -> feed item, served deployment: "
