@@ -102,12 +102,8 @@ def test_every_channel_is_documented() -> None:
         assert f"{name} (" in ARCHITECTURE, f"ARCHITECTURE.md's data flow lacks the {name} channel"
 
 
-# Written by the orchestration work, which had not landed it when this test was written; drop it from here once it has.
-PENDING = {"docs/operations.md"}
-
-
 def test_local_links_in_the_docs_resolve() -> None:
     for doc, text in (("README.md", README), ("ARCHITECTURE.md", ARCHITECTURE)):
         for target in re.findall(r"\]\(([^)#]+)\)", text):
-            if "://" not in target and target not in PENDING:
+            if "://" not in target:
                 assert (ROOT / target).exists(), f"{doc} links to {target}, which does not exist"
