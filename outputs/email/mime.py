@@ -148,6 +148,10 @@ def _skeleton(issue: RenderedIssue, campaign: str, headers: ListHeaders, now: da
     message["X-Syndicate-Campaign"] = campaign
     message.set_content(_TEXT_SLOT.decode(), cte="quoted-printable")
     message.add_alternative(_HTML_SLOT.decode(), subtype="html", cte="quoted-printable")
+    # A boundary derived from the campaign keeps re-renders byte-identical; "=_" never occurs in
+    # quoted-printable bodies, so it cannot collide with the content.
+    digest = hashlib.sha256(f"{campaign}\x1f{issue.newsletter.subject}".encode()).hexdigest()[:24]
+    message.set_boundary(f"=_syndicate_{digest}")
     data = message.as_bytes()
     # The slots come out as a line of their own; the encoded bodies replace the whole line.
     for slot in (_TEXT_SLOT, _HTML_SLOT):
