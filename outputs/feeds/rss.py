@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from email.utils import format_datetime
 
 from lxml import etree
@@ -42,7 +43,8 @@ def _item(channel: etree._Element, item: FeedItem) -> None:
         _text(element, f"{{{DC}}}creator", author)
     for category in item.categories:
         _text(element, "category", category)
-    _text(element, "description", item.summary)
+    # Readers take an item's description as HTML: the plain summary is escaped so text like "<script>" stays text.
+    _text(element, "description", html.escape(item.summary, quote=False))
     etree.SubElement(element, f"{{{CONTENT}}}encoded").text = cdata_or_text(item.content_html)
     if item.image is not None:
         media_content(element, item)
