@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
@@ -104,9 +104,24 @@ def read_source(name: str, settings: Settings) -> SourceDoc:
 # --- tasks: one per stage and batch ------------------------------------------------------
 
 
+class Carried(Generic[T]):
+    """A task argument handed over untouched.
+
+    Prefect walks (and rebuilds) models and collections in a submitted task's arguments looking for
+    futures, and Dask rebuilds every tuple, so `quote()` (a tuple) arrives at a Dask worker as a plain
+    tuple. Neither looks inside a plain object, and it pickles to any worker process.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
-def ingest_batch(names: list[str], settings: Settings) -> tuple[list[SourceDoc], list[Problem]]:
+def ingest_batch(names: list[str], carried: Carried[Settings]) -> tuple[list[SourceDoc], list[Problem]]:
     """Read a batch of sources; a bad one becomes a Problem, an unexpected I/O error retries the batch."""
+    settings = carried.value
     docs: list[SourceDoc] = []
     problems: list[Problem] = []
     for name in names:
@@ -118,9 +133,9 @@ def ingest_batch(names: list[str], settings: Settings) -> tuple[list[SourceDoc],
 
 
 @task(cache_policy=NO_CACHE)
-def parse_batch(ingested: tuple[list[SourceDoc], list[Problem]]) -> tuple[list[Article], list[Problem]]:
+def parse_batch(carried: Carried[tuple[list[SourceDoc], list[Problem]]]) -> tuple[list[Article], list[Problem]]:
     """Parse and segment a batch (CPU only, so no retries)."""
-    docs, problems = ingested
+    docs, problems = carried.value
     problems = list(problems)
     articles: list[Article] = []
     for doc in docs:
@@ -162,11 +177,11 @@ def syndicate_names(names: list[str], settings: Settings, now: datetime) -> RunR
     """The stages as Prefect tasks: ingest and parse per batch, store, then each enabled channel in order."""
     result = RunResult()
     batches = list(batched(names, settings.orchestration.batch_size))
-    # quote(): Prefect would otherwise walk (and rebuild) every Article and Settings model in a task's
-    # arguments looking for futures, which cost more than the stages themselves.
+    # Carried()/quote(): Prefect would otherwise walk (and rebuild) every Article and Settings model in a
+    # task's arguments looking for futures, which cost more than the stages themselves.
     # Results are handed over resolved (not as futures) so any task runner works: threads, processes, Dask.
-    ingested = [ingest_batch.submit(b, quote(settings)) for b in batches]
-    parsed = [parse_batch.submit(quote(future.result())) for future in ingested]
+    ingested = [ingest_batch.submit(b, Carried(settings)) for b in batches]
+    parsed = [parse_batch.submit(Carried(future.result())) for future in ingested]
     ready: list[Article] = []
     for future in parsed:
         articles, problems = future.result()
