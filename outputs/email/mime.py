@@ -11,9 +11,11 @@ from __future__ import annotations
 import binascii
 import hashlib
 import html
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -26,8 +28,6 @@ from outputs.email.tokens import make_unsubscribe_token
 from transforms.errors import ConfigError, OutputError
 from transforms.newsletter_merge import MergeTemplate, first_name
 
-_TEXT_SLOT = b"@@SYNDICATE-TEXT-PART@@"
-_HTML_SLOT = b"@@SYNDICATE-HTML-PART@@"
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class MessageFactory:
         greeting_fallback: str, max_html_bytes: int,
     ) -> None:
         subject = issue.newsletter.subject
-        if "\r" in subject or "\n" in subject:
+        if len(subject.splitlines()) > 1:  # CR, LF and every other break the email package folds on (U+2028, VT…)
             raise OutputError(f"subject {subject!r} contains a line break; email subjects must be one line")
         self.issue = issue
         self.campaign = campaign
@@ -103,8 +103,9 @@ class MessageFactory:
         self.fallback = greeting_fallback
         self.max_html_bytes = max_html_bytes
         self.domain = headers.from_address.rsplit("@", 1)[1]
-        head, _, rest = _skeleton(issue, campaign, headers, now).partition(_TEXT_SLOT)
-        middle, _, tail = rest.partition(_HTML_SLOT)
+        text_slot, html_slot = _slots()
+        head, _, rest = _skeleton(issue, campaign, headers, now, text_slot, html_slot).partition(text_slot)
+        middle, _, tail = rest.partition(html_slot)
         self._frame = (head, middle, tail)
         self._text = _EncodedPart.of(issue.text)
         self._html = _EncodedPart.of(issue.html)
@@ -123,10 +124,10 @@ class MessageFactory:
                 f"{self.campaign}: the HTML for {subscriber.email} is {size:,} bytes, over email.max_html_bytes "
                 f"({self.max_html_bytes:,}); Gmail would clip it, so it was not sent"
             )
-        if "\r" in subscriber.name or "\n" in subscriber.name:
+        if len(subscriber.name.splitlines()) > 1:
             raise OutputError(f"subscriber {subscriber.email}: the name contains a line break; fix it and re-import")
         mid = message_id(self.campaign, subscriber.email, self.domain)
-        to = formataddr((subscriber.name, subscriber.email), charset="utf-8")
+        to = _to_header(subscriber.name, subscriber.email)
         personal = (
             f"To: {to}\r\nMessage-ID: {mid}\r\nList-Unsubscribe: <{url}>,\r\n <{mailto}>\r\n"
         ).encode("ascii")
@@ -135,7 +136,22 @@ class MessageFactory:
         return OutgoingMessage(subscriber.id, self.headers.from_address, subscriber.email, mid, data)
 
 
-def _skeleton(issue: RenderedIssue, campaign: str, headers: ListHeaders, now: datetime) -> bytes:
+def _slots() -> tuple[bytes, bytes]:
+    """Body placeholders no article text can contain (a title holding a fixed one would split the message there)."""
+    nonce = secrets.token_hex(12).encode("ascii")
+    return b"@@SYNDICATE-TEXT-" + nonce + b"@@", b"@@SYNDICATE-HTML-" + nonce + b"@@"
+
+
+def _to_header(name: str, address: str) -> str:
+    """The To value: a plain name as is, any other (non-ASCII, controls, very long) as folded RFC 2047 words,
+    so no line passes RFC 5322's 998 octets and only CRLF ends one."""
+    if name.isascii() and name.isprintable() and len(name) <= 200:
+        return formataddr((name, address))
+    return f"{Header(name, 'utf-8').encode(linesep=chr(13) + chr(10))} <{address}>"
+
+
+def _skeleton(issue: RenderedIssue, campaign: str, headers: ListHeaders, now: datetime,
+              text_slot: bytes, html_slot: bytes) -> bytes:
     """The shared headers and MIME structure (text/plain first, text/html preferred last), with body slots."""
     message = EmailMessage(policy=policy.SMTP)
     message["From"] = Address(headers.from_name, addr_spec=headers.from_address)
@@ -146,16 +162,16 @@ def _skeleton(issue: RenderedIssue, campaign: str, headers: ListHeaders, now: da
     message["List-ID"] = f"{headers.list_name} <{headers.list_id}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["X-Syndicate-Campaign"] = campaign
-    message.set_content(_TEXT_SLOT.decode(), cte="quoted-printable")
-    message.add_alternative(_HTML_SLOT.decode(), subtype="html", cte="quoted-printable")
+    message.set_content(text_slot.decode(), cte="quoted-printable")
+    message.add_alternative(html_slot.decode(), subtype="html", cte="quoted-printable")
     # A boundary derived from the campaign keeps re-renders byte-identical; "=_" never occurs in
     # quoted-printable bodies, so it cannot collide with the content.
     digest = hashlib.sha256(f"{campaign}\x1f{issue.newsletter.subject}".encode()).hexdigest()[:24]
     message.set_boundary(f"=_syndicate_{digest}")
     data = message.as_bytes()
     # The slots come out as a line of their own; the encoded bodies replace the whole line.
-    for slot in (_TEXT_SLOT, _HTML_SLOT):
-        if data.count(slot + b"\r\n") != 1:
+    for slot in (text_slot, html_slot):
+        if data.count(slot) != 1 or data.count(slot + b"\r\n") != 1:
             raise OutputError("could not build the MIME skeleton: a body slot was encoded unexpectedly")
         data = data.replace(slot + b"\r\n", slot)
     return data

@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from mjml import mjml2html
 
 from transforms.errors import OutputError
+from transforms.feed_html import xml_safe
 from transforms.newsletter import Newsletter
 from transforms.newsletter_merge import MergeTemplate, merge_nonce
 from transforms.newsletter_render import render_mjml, render_text
@@ -53,7 +54,9 @@ def compile_mjml(source: str) -> str:
 def render_issue(newsletter: Newsletter, max_html_bytes: int) -> RenderedIssue:
     """Render and compile `newsletter` once; OutputError if its HTML would be clipped by Gmail."""
     env = template_environment()
-    html = compile_mjml(render_mjml(newsletter, env))
+    # MJML is XML: a control character or U+FFFE in any article text would stop the compiler, so
+    # both parts drop what XML cannot carry (invisible characters; the words stay).
+    html = compile_mjml(xml_safe(render_mjml(newsletter, env)))
     size = len(html.encode("utf-8"))
     if size + MERGE_ALLOWANCE_BYTES > max_html_bytes:
         what = "digest" if newsletter.kind == "digest" else f"newsletter for “{newsletter.title}”"
@@ -64,5 +67,5 @@ def render_issue(newsletter: Newsletter, max_html_bytes: int) -> RenderedIssue:
             f"email.max_html_bytes ({max_html_bytes:,}); Gmail clips larger messages, so nothing was sent: {advice}"
         )
     nonce = merge_nonce(newsletter)
-    text = render_text(newsletter, env)
+    text = xml_safe(render_text(newsletter, env))
     return RenderedIssue(newsletter, MergeTemplate.parse(html, nonce), MergeTemplate.parse(text, nonce), size)
