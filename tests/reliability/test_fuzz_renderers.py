@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -46,7 +47,7 @@ NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 BASE = "https://example.com"
 SITE = Site("Pub & Co <News>", BASE, "1 Example Street, Springfield")
 KEY = b"fuzz-signing-key-0123456789abcdef"
-FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "60")), deadline=None,
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 HOSTILE = [
     "]]>", "<![CDATA[", "<script>alert(1)</script>", "</textarea><img src=x onerror=alert(1)>", "javascript:alert(1)",
