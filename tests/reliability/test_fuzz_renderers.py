@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -102,13 +103,16 @@ def articles(draw: st.DrawFn, index: int = 0) -> Article:
     )
 
 
+QUOTED = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""  # the offending values, so events group by kind
+
+
 def project_errors_only(render: Callable[[], None]) -> bool:
     """Run `render`; True if it finished, False if it refused with one of the project's own errors."""
     try:
         render()
     except SyndicateError as exc:
         assert str(exc).strip(), "a project error without a message"
-        _event(f"refused: {type(exc).__name__} {str(exc).split(':')[0][:40]}")
+        _event(f"refused: {type(exc).__name__} {re.sub(QUOTED, '…', str(exc))[:70]}")
         return False
     _event("rendered and checked")
     return True
