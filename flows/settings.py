@@ -7,9 +7,11 @@ Secrets (SMTP password, signing keys) belong in the environment, never in the YA
 from __future__ import annotations
 
 import os
+import typing
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+import yaml
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
 
 from flows.orchestration_config import OrchestrationSettings
@@ -73,7 +75,38 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         config_file = Path(os.environ.get("SYNDICATE_CONFIG", DEFAULT_CONFIG_FILE))
+        refuse_secrets_in(config_file, settings_cls)
         return init_settings, env_settings, YamlConfigSettingsSource(settings_cls, yaml_file=config_file)
+
+
+def secret_fields(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """Dotted paths of every SecretStr field: values that may come only from the environment."""
+    paths: list[str] = []
+    for name, field in model.model_fields.items():
+        kinds = typing.get_args(field.annotation) or (field.annotation,)
+        if SecretStr in kinds:
+            paths.append(prefix + name)
+        for kind in kinds:
+            if isinstance(kind, type) and issubclass(kind, BaseModel):
+                paths.extend(secret_fields(kind, f"{prefix}{name}."))
+    return paths
+
+
+def refuse_secrets_in(config_file: Path, model: type[BaseModel]) -> None:
+    """ConfigError if the YAML file holds a secret: files get committed, secrets must not be."""
+    if not config_file.is_file():
+        return
+    try:
+        data = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{config_file}: not valid YAML ({exc})") from None
+    for path in secret_fields(model):
+        node: object = data
+        for part in path.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node not in (None, ""):
+            variable = "SYNDICATE_" + path.upper().replace(".", "__")
+            raise ConfigError(f"{config_file}: {path} is a secret; remove it from the file and set {variable} instead")
 
 
 def load_settings(config_file: Path | None = None, **overrides: object) -> Settings:

@@ -19,8 +19,6 @@ from aiosmtpd.smtp import AuthResult
 from flows.pipeline import run_pipeline
 from flows.settings import load_settings
 from flows.syndicate import run_summary_markdown
-from outputs.email.tokens import load_signing_key
-from outputs.email.transports import open_transport
 from tests.conftest import EXAMPLES, ROOT
 from tests.reliability.smtp_faults import free_port
 from transforms.errors import ConfigError
@@ -135,15 +133,30 @@ def test_a_refused_login_names_the_variable_to_fix_but_never_the_password(
     assert files_holding_secrets(tmp_path) == []
 
 
+@pytest.mark.parametrize(
+    ("field", "variable"),
+    [("smtp_password", "SYNDICATE_EMAIL__SMTP_PASSWORD"), ("signing_key", "SYNDICATE_EMAIL__SIGNING_KEY")],
+)
 def test_secrets_written_in_the_yaml_are_refused_with_the_variable_to_use_instead(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, field: str, variable: str
 ) -> None:
     for name in SECRETS:
         monkeypatch.delenv(name, raising=False)
-    config = write_config(tmp_path, 25, smtp_password="yaml-PASS-123456", signing_key="yaml-KEY-0123456789abcdef")
-    settings = load_settings(config)
-    with pytest.raises(ConfigError, match="SYNDICATE_EMAIL__SMTP_PASSWORD") as password:
-        open_transport(settings, "campaign")
-    with pytest.raises(ConfigError, match="SYNDICATE_EMAIL__SIGNING_KEY") as key:
-        load_signing_key(settings)
-    assert "yaml-PASS" not in str(password.value) and "yaml-KEY" not in str(key.value)
+    config = write_config(tmp_path, 25, **{field: "yaml-SECRET-0123456789abcdef"})
+    with pytest.raises(ConfigError, match=f"email.{field} is a secret; remove it from the file and set {variable}") as refused:
+        load_settings(config)
+    assert "yaml-SECRET" not in str(refused.value)
+
+
+def test_a_webhook_secret_written_in_the_yaml_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "syndicate.yaml"
+    config.write_text("orchestration:\n  webhook_secret: yaml-HOOK-0123456789\n")
+    with pytest.raises(ConfigError, match="set SYNDICATE_ORCHESTRATION__WEBHOOK_SECRET instead") as refused:
+        load_settings(config)
+    assert "yaml-HOOK" not in str(refused.value)
+
+
+def test_secrets_set_in_the_environment_are_still_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNDICATE_EMAIL__SMTP_PASSWORD", "env-PASS-123456")
+    config = write_config(tmp_path, 25)
+    assert load_settings(config).email.smtp_password.get_secret_value() == "env-PASS-123456"
