@@ -318,8 +318,9 @@ def _preheader(text: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    """Subject lines are one line; the MIME layer rejects CR/LF, so only tidy spacing here."""
-    return _clean(text).strip()
+    """A title made one line (every kind of line break becomes a space); the MIME layer still
+    refuses CR/LF in a subject that reaches it some other way."""
+    return " ".join(_clean(text).split())
 
 
 def _clean(text: str | None) -> str:

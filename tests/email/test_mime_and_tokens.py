@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from email import message_from_bytes, policy
 
 import pytest
@@ -72,10 +73,21 @@ def test_first_name_falls_back_and_is_escaped_in_html(sample_article: Article, s
     assert "Hi &lt;b&gt;Bo&lt;/b&gt;," in tricky.get_body(("html",)).get_content()
 
 
-def test_subject_with_a_line_break_is_rejected(sample_article: Article, settings: Settings) -> None:
+def test_a_title_with_a_line_break_becomes_a_one_line_subject_and_adds_no_header(
+    sample_article: Article, settings: Settings
+) -> None:
     broken = sample_article.model_copy(update={"title": "Hello\r\nBcc: victim@example.org"})
+    parsed = message_from_bytes(factory(broken, settings).message(subscriber()).data, policy=policy.default)
+    assert parsed["Subject"] == "Hello Bcc: victim@example.org"
+    assert parsed["Bcc"] is None
+
+
+def test_a_subject_with_a_line_break_is_rejected_by_the_mime_layer(sample_article: Article, settings: Settings) -> None:
+    issue = render_issue(build_newsletter(article_campaign(sample_article, settings), settings), 102_000)
+    broken = replace(issue, newsletter=replace(issue.newsletter, subject="Hi\r\nBcc: x"))
+    headers = ListHeaders.from_settings(settings.email, settings.site.name, settings.site.base_url)
     with pytest.raises(OutputError, match="line break"):
-        factory(broken, settings)
+        MessageFactory(broken, "article-x", headers, KEY, NOW, "there", 102_000)
 
 
 def test_unsubscribe_url_must_be_https(settings: Settings) -> None:
