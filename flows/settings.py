@@ -11,7 +11,7 @@ import typing
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
 
 from flows.orchestration_config import OrchestrationSettings
@@ -29,6 +29,14 @@ class SiteSettings(BaseModel):
     name: str = "Syndicate Example Publisher"
     base_url: str = Field("https://example.com", description="Public site root; articles without a URL link under it.")
     postal_address: str = Field("1 Example Street, Springfield, 12345, USA", description="Sender's postal address (CAN-SPAM).")
+
+    @field_validator("name", "base_url", "postal_address")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        # These land in email headers and XML, where a control character breaks the output.
+        if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" for c in value):
+            raise ValueError("must be one line of printable text (no control characters or line breaks)")
+        return value
 
 
 class FetchSettings(BaseModel):
