@@ -49,10 +49,10 @@ def print_run_summary(console: Console, errors: Console, result, settings: Setti
     console.print(table)
     for report in result.reports:
         counts = ", ".join(f"{k} {v}" for k, v in report.counts.items()) or "nothing to do"
-        console.print(f"[bold]{report.channel}[/bold]: {counts}")
+        console.print(f"[bold]{report.channel}[/bold]: {counts}", soft_wrap=True)
     for problem in result.problems:
         colour = "red" if problem.level == "error" else "yellow"
         errors.print(f"[{colour}]{problem.level}:[/{colour}] {escape(str(problem))}", soft_wrap=True)
-    console.print(f"Outputs are in [bold]{settings.out_dir.resolve()}[/bold]; the store is {settings.db_url}")
+    console.print(f"Outputs are in [bold]{settings.out_dir.resolve()}[/bold]; the store is {settings.db_url}", soft_wrap=True)
     if (review := settings.out_dir / "index.html").exists():
-        console.print(f"Review before sending: [bold]{review.resolve()}[/bold] (open it in a browser)")
+        console.print(f"Review before sending: [bold]{review.resolve()}[/bold] (open it in a browser)", soft_wrap=True)
