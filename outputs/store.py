@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Literal
 
 from sqlalchemy import Column, DateTime, Engine, Integer, String, Table, Text, select
@@ -83,7 +86,8 @@ class ArticleStore:
         """Every article, newest first (published date, else first seen), then by slug."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(articles_table)).all()
-        stored = [_stored(row) for row in rows]
+        with _collector_paused():
+            stored = [_stored(row) for row in rows]
         return sorted(stored, key=lambda s: (-_timestamp(s), s.article.slug))
 
     def segments(
@@ -98,6 +102,26 @@ class ArticleStore:
         return found
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Build many long-lived models without the cyclic garbage collector walking them over and over.
+
+    Loading 10,000 articles allocates about 1.5 million objects; with the collector on, each
+    collection walks all of them, which cost 3-4 times the loading itself. The models hold no
+    reference cycles (reference counting frees them), so they are moved out of the collector's
+    sight (gc.freeze) once built; collecting first means no garbage cycle is frozen with them.
+    """
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
 def _stored(row) -> StoredArticle:  # type: ignore[no-untyped-def]
     return StoredArticle(
         article=Article.model_validate_json(row.data),
@@ -107,8 +131,6 @@ def _stored(row) -> StoredArticle:  # type: ignore[no-untyped-def]
 
 
 def _aware(moment: datetime) -> datetime:
-    from datetime import timezone
-
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
