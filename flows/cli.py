@@ -11,7 +11,6 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from flows import cli_check, cli_email, cli_feeds, cli_ops, cli_social
 from flows.settings import Settings, load_settings

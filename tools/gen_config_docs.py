@@ -144,7 +144,7 @@ def render() -> str:
     out = [INTRO]
     for section in sections(Settings):
         title = section.path or "top level"
-        out.append(f"\n## `{title}`\n" if section.path else f"\n## The top level\n")
+        out.append(f"\n## `{title}`\n" if section.path else "\n## The top level\n")
         doc = " ".join((section.model.__doc__ or "").split())
         if section.model is not Settings and doc and not doc.startswith("A base class"):
             out.append(f"\n{doc}\n")

@@ -164,4 +164,4 @@ def test_ses_sends_the_raw_mime_with_our_headers(
         raw = [m["raw_data"] for m in json.load(response)["ses"]["RawMessage"]]
     assert len(raw) == 3
     assert all("List-Unsubscribe-Post: List-Unsubscribe=One-Click" in r for r in raw)
-    assert sorted(e for e in emails if any(f"To: User" in r and e in r for r in raw)) == emails
+    assert sorted(e for e in emails if any("To: User" in r and e in r for r in raw)) == emails
