@@ -81,7 +81,7 @@ def executable_in_file(path: Path) -> list[str]:
             if local == "link" and element.text and _BAD_SCHEME.match(element.text):
                 problems.append(f"<link>{element.text[:40]}")
     elif suffix == ".json":
-        for key, value in _strings(json.loads(data)):
+        for key, value in json_strings(json.loads(data)):
             if "html" in key.lower():
                 problems += executable_in_html(value)
             elif _BAD_SCHEME.match(value) or "<script" in value.lower():
@@ -91,11 +91,12 @@ def executable_in_file(path: Path) -> list[str]:
     return [f"{path.name}: {p}" for p in problems]
 
 
-def _strings(value: object, key: str = "") -> list[tuple[str, str]]:
+def jsonjson_strings(value: object, key: str = "") -> list[tuple[str, str]]:
+    """Every string in decoded JSON, with the key it sits under."""
     if isinstance(value, str):
         return [(key, value)]
     if isinstance(value, dict):
-        return [pair for k, v in value.items() for pair in _strings(v, str(k))]
+        return [pair for k, v in value.items() for pair in json_strings(v, str(k))]
     if isinstance(value, list):
-        return [pair for v in value for pair in _strings(v, key)]
+        return [pair for v in value for pair in json_strings(v, key)]
     return []

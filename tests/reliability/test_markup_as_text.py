@@ -11,7 +11,7 @@ from lxml import etree
 
 from flows.pipeline import run_pipeline
 from flows.settings import Settings
-from tests.hostile.executable import executable_in_file, executable_in_html
+from tests.hostile.executable import executable_in_file, executable_in_html, json_strings
 
 PAGE = Path(__file__).parent / "fixtures" / "escaped-script-text.html"
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
@@ -33,21 +33,11 @@ def executable_anywhere(path: Path) -> list[str]:
         return found
     if path.suffix == ".json":
         found = []
-        for key, value in _strings(json.loads(path.read_bytes())):
+        for key, value in json_strings(json.loads(path.read_bytes())):
             if "html" in key.lower():
                 found += executable_in_html(value)
         return found
     return executable_in_file(path)
-
-
-def _strings(value: object, key: str = "") -> list[tuple[str, str]]:
-    if isinstance(value, str):
-        return [(key, value)]
-    if isinstance(value, dict):
-        return [pair for k, v in value.items() for pair in _strings(v, str(k))]
-    if isinstance(value, list):
-        return [pair for v in value for pair in _strings(v, key)]
-    return []
 
 
 def test_markup_written_as_text_stays_text_in_every_output(tmp_path: Path) -> None:
