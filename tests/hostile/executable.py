@@ -91,7 +91,7 @@ def executable_in_file(path: Path) -> list[str]:
     return [f"{path.name}: {p}" for p in problems]
 
 
-def jsonjson_strings(value: object, key: str = "") -> list[tuple[str, str]]:
+def json_strings(value: object, key: str = "") -> list[tuple[str, str]]:
     """Every string in decoded JSON, with the key it sits under."""
     if isinstance(value, str):
         return [(key, value)]
