@@ -4,15 +4,19 @@ deployment from prefect.yaml on a `process` worker."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+import yaml
 from sqlalchemy import DateTime, Engine, create_engine, inspect, select, text
 
 import outputs.email.tables  # noqa: F401  (registers its tables on metadata)
@@ -20,10 +24,12 @@ import outputs.state  # noqa: F401
 import outputs.store  # noqa: F401
 from outputs import db
 from outputs.db import metadata, open_database, schema_version_table
-from tests.scale.conftest import PostgresCluster
+from flows.cli_ops import stop_process_group
+from tests.scale.conftest import PostgresCluster, free_port
 from transforms.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "examples" / "articles" / "acupuncture-for-neuropathy.txt"
 SYNDICATE = [sys.executable, "-c", "from flows.cli import app; app()"]
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "SYNDICATE_"))}
 CLEAN_ENV.update(SYNDICATE_EMAIL__SIGNING_KEY="scale-test-signing-key-0123456789abcdef", COLUMNS="200")
@@ -124,3 +130,75 @@ def test_a_postgresql_database_newer_than_this_syndicate_is_refused(database: st
         conn.execute(schema_version_table.update().values(version=db.schema_version() + 1))
     with pytest.raises(ConfigError, match="newer than this Syndicate"):
         open_database(database)
+
+
+# --- a Prefect server on PostgreSQL with a process worker -------------------------------------------
+
+
+def prefect(*args: str, env: dict[str, str], timeout: float = 60) -> str:
+    """One `prefect` CLI command from the project folder (where prefect.yaml is); its output."""
+    done = subprocess.run([sys.executable, "-m", "prefect", "--no-prompt", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, f"prefect {' '.join(args)}:\n{done.stdout}{done.stderr}"
+    return done.stdout
+
+
+def wait_healthy(api: str, server: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"prefect server exited:\n{log.read_text(errors='replace')[-3000:]}"
+        try:
+            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"prefect server on PostgreSQL not healthy after {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def test_a_prefect_server_on_postgresql_runs_the_article_deployment_on_a_process_worker(
+        tmp_path: Path, postgres: PostgresCluster) -> None:
+    postgres.create_database("prefect_server")
+    postgres.create_database("syndicate_store")
+    api = f"http://127.0.0.1:{free_port()}/api"
+    env = {**CLEAN_ENV, "PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_API_URL": api,
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING",
+           "PREFECT_SERVER_DATABASE_CONNECTION_URL": postgres.url("prefect_server", "asyncpg"),
+           "PREFECT_WORKER_QUERY_SECONDS": "1", "PROJECT_DIR": str(ROOT)}
+    config = tmp_path / "syndicate.yaml"
+    config.write_text(yaml.safe_dump({"out_dir": str(tmp_path / "out"), "data_dir": str(tmp_path / "data"),
+                                      "database_url": postgres.url("syndicate_store"),
+                                      "channels": ["articles", "feeds"]}), encoding="utf-8")
+    server_log, worker_log = tmp_path / "server.log", tmp_path / "worker.log"
+    started: list[subprocess.Popen[bytes]] = []
+    try:
+        with open(server_log, "wb") as log:
+            started.append(subprocess.Popen(
+                [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                 "--port", api.split(":")[-1].removesuffix("/api")],
+                env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True))
+        wait_healthy(api, started[0], server_log)
+        prefect("work-pool", "create", "syndicate-process", "--type", "process", env=env)
+        prefect("deploy", "--name", "on-article-published", env=env)  # from prefect.yaml, as docs/operations.md says
+        with open(worker_log, "wb") as log:
+            started.append(subprocess.Popen(
+                [sys.executable, "-m", "prefect", "worker", "start", "--pool", "syndicate-process"],
+                cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True))
+
+        params = json.dumps({"payload": {"source": str(SAMPLE)}, "config": str(config)})
+        prefect("deployment", "run", "syndicate_article/on-article-published", "--params", params,
+                "--watch", "--watch-interval", "1", "--watch-timeout", "90", env=env, timeout=120)
+
+        [run] = httpx.post(f"{api}/flow_runs/filter", json={}, timeout=10).json()
+        assert run["state_type"] == "COMPLETED", (run["state"], worker_log.read_text(errors="replace")[-3000:])
+        slug = "acupuncture-for-neuropathy"
+        assert (tmp_path / "out" / "articles" / f"{slug}.json").exists()
+        assert slug in (tmp_path / "out" / "feeds" / "faqs.atom").read_text(encoding="utf-8")
+        with create_engine(postgres.url("syndicate_store")).connect() as conn:
+            assert conn.execute(text("SELECT slug FROM articles")).scalars().all() == [slug]
+        with create_engine(postgres.url("prefect_server")).connect() as conn:  # the server's state is in PostgreSQL
+            assert conn.execute(text("SELECT count(*) FROM flow_run WHERE state_type = 'COMPLETED'")).scalar() == 1
+    finally:
+        for process in reversed(started):
+            stop_process_group(process, grace=10)
