@@ -120,6 +120,18 @@ def event_latency(api: str, work: Path, env: dict[str, str], samples: int = 5) -
         stop_process_group(serve)
 
 
+def flow_run_phases(api: str) -> tuple[list[float], list[float]]:
+    """Per completed `syndicate_article` run: seconds from the run's creation (the trigger fired) to Running (runner
+    poll + spawned process + imports), and from Running to Completed (the flow's own work, every channel)."""
+    runs = httpx.post(f"{api}/flow_runs/filter", json={"flows": {"name": {"any_": ["syndicate_article"]}},
+                                                       "flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}},
+                      timeout=10).json()
+    at = datetime.fromisoformat
+    starting = [(at(r["start_time"]) - at(r["created"])).total_seconds() for r in runs]
+    working = [(at(r["end_time"]) - at(r["start_time"])).total_seconds() for r in runs]
+    return starting, working
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-flows-") as tmp:
         work = Path(tmp)
@@ -149,6 +161,9 @@ def main() -> None:
             print("article.published -> feed item, served deployment: "
                   f"median {statistics.median(latencies):.2f} s, min {min(latencies):.2f} s, max {max(latencies):.2f} s "
                   f"over {len(latencies)} events (target < 5 s)")
+            starting, working = flow_run_phases(api)
+            print(f"  of which run created -> running (poll, spawn, imports): median {statistics.median(starting):.2f} s; "
+                  f"running -> completed (all channels): median {statistics.median(working):.2f} s")
         finally:
             stop_process_group(server)
 
