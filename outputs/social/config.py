@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, Field, field_validator
 
 from transforms.model import DisclosureKind, SegmentKind
-from transforms.social.platforms import PLATFORMS, Platform
+from transforms.social.names import PLATFORMS, Platform
 
 DEFAULT_HASHTAG_CAPS: dict[Platform, int] = {
     "x": 2, "bluesky": 3, "mastodon": 4, "threads": 1, "linkedin": 3, "facebook": 3, "instagram": 5,

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
-from typing import Literal
 
 import regex
 
@@ -27,8 +26,7 @@ with warnings.catch_warnings():  # twitter_text imports pkg_resources, which war
     from twitter_text.regexp.emoji import emoji as _twitter_emoji
     from twitter_text.regexp.emoji import emoji_list as _twitter_emoji_list
 
-Platform = Literal["x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram"]
-PLATFORMS: tuple[Platform, ...] = ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")
+from transforms.social.names import PLATFORMS as PLATFORMS, Platform as Platform  # noqa: E402 - re-exported
 
 _GRAPHEME = regex.compile(r"\X")
 _EMOJI_CLUSTER = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]")
