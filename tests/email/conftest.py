@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
-import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterator
@@ -15,7 +14,6 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from pydantic import SecretStr
 from sqlalchemy import Engine
@@ -28,16 +26,11 @@ from tests.conftest import EXAMPLES
 from transforms.model import Article
 from transforms.newsletter_subscribers import SubscriberRow
 from transforms.parse import parse_and_segment
+from tests.servers import free_port, running_smtp
 
 SAMPLE = EXAMPLES / "articles" / "acupuncture-for-neuropathy.txt"
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone.utc)
 SIGNING_KEY = "test-signing-key-0123456789abcdef"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -149,12 +142,8 @@ class _Handler:
 @pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
     state = SmtpServer(port=free_port())
-    controller = Controller(_Handler(state), hostname="127.0.0.1", port=state.port)
-    controller.start()
-    try:
+    with running_smtp(_Handler(state), state.port):
         yield state
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="session")
@@ -196,12 +185,7 @@ def tls_smtp_server(tls_files: tuple[Path, Path]) -> Iterator[SmtpServer]:
         return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd sends the 535 itself
 
     state = SmtpServer(port=free_port())
-    controller = Controller(
-        _Handler(state, pipelining=False), hostname="127.0.0.1", port=state.port, tls_context=context, require_starttls=True,
-        authenticator=authenticator, auth_required=True,
-    )
-    controller.start()
-    try:
+    handler = _Handler(state, pipelining=False)
+    with running_smtp(handler, state.port, tls_context=context, require_starttls=True,
+                      authenticator=authenticator, auth_required=True):
         yield state
-    finally:
-        controller.stop()

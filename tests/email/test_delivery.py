@@ -16,7 +16,8 @@ from flows.settings import Settings
 from outputs.email.campaign import article_campaign, send_campaign
 from outputs.email.ledger import SendLedger
 from outputs.email.subscribers import SubscriberStore
-from tests.email.conftest import NOW, SmtpServer, add_subscribers, free_port
+from tests.email.conftest import NOW, SmtpServer, add_subscribers
+from tests.servers import free_port
 from transforms.model import Article
 
 

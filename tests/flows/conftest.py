@@ -5,7 +5,6 @@ settings files in tmp dirs, and servers on free loopback ports."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,18 +17,13 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from tests.servers import free_port
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "articles" / "acupuncture-for-neuropathy.txt"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(check, timeout: float, interval: float = 0.25, what: str = "condition") -> Any:  # type: ignore[no-untyped-def]

@@ -15,7 +15,8 @@ import pytest
 from flows.drops import ingest_drop
 from flows.polling import poll_feeds
 from flows.syndicate import syndicate_article
-from tests.flows.conftest import SAMPLE, free_port, write_config
+from tests.flows.conftest import SAMPLE, write_config
+from tests.servers import free_port
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Watched</title><link>http://127.0.0.1/</link>
 <description>d</description>

@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from moto.server import ThreadedMotoServer
 
-from tests.reliability.smtp_faults import free_port
+from tests.servers import free_port
 
 _ERROR = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{message}</Message>'
           "<RequestId>fault-injected</RequestId></Error>")

@@ -10,14 +10,13 @@ from __future__ import annotations
 import asyncio
 import random
 import re
-import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from aiosmtpd.controller import Controller
+from tests.servers import free_port, running_smtp
 
 _MESSAGE_ID = re.compile(rb"^Message-ID: (<[^>]+>)\r?$", re.M | re.I)
 
@@ -121,19 +120,9 @@ class _Handler:
         return None
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def faulty_smtp(plan: FaultPlan) -> Iterator[FaultySmtp]:
     """A running faulty server on a free loopback port, stopped on exit."""
     state = FaultySmtp(free_port(), plan)
-    controller = Controller(_Handler(state), hostname="127.0.0.1", port=state.port)
-    controller.start()
-    try:
+    with running_smtp(_Handler(state), state.port):
         yield state
-    finally:
-        controller.stop()

@@ -13,15 +13,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from flows.pipeline import run_pipeline
 from flows.settings import load_settings
 from flows.syndicate import run_summary_markdown
 from tests.conftest import EXAMPLES, ROOT
-from tests.reliability.smtp_faults import free_port
 from transforms.errors import ConfigError
+from tests.servers import free_port, running_smtp
 
 SAMPLE = EXAMPLES / "articles" / "acupuncture-for-neuropathy.txt"
 SUBSCRIBERS = EXAMPLES / "subscribers.csv"
@@ -59,13 +58,8 @@ def smtp_with_login() -> Iterator[AuthSmtp]:
         state.logins.append(ok)
         return AuthResult(success=ok, handled=False)
 
-    controller = Controller(_Keep(state), hostname="127.0.0.1", port=state.port, authenticator=authenticator,
-                            auth_required=True, auth_require_tls=False)
-    controller.start()
-    try:
+    with running_smtp(_Keep(state), state.port, authenticator=authenticator, auth_required=True, auth_require_tls=False):
         yield state
-    finally:
-        controller.stop()
 
 
 def write_config(folder: Path, port: int, **email: object) -> Path:

@@ -25,7 +25,8 @@ import outputs.store  # noqa: F401
 from outputs import db
 from outputs.db import metadata, open_database, schema_version_table
 from flows.cli_ops import stop_process_group
-from tests.scale.conftest import PostgresCluster, free_port
+from tests.scale.conftest import PostgresCluster
+from tests.servers import free_port
 from transforms.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
